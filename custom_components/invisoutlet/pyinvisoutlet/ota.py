@@ -1,0 +1,411 @@
+"""The firmware update (OTA) state machine: events in, phase and percentage out.
+
+Pure on purpose: no sockets, no clock. Every event carries the caller's monotonic
+time, and the caller asks `next_wakeup` when to call `tick()`. protocol.md §4.10 and
+design.md §4 describe the phases; comments say where this machine departs from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import InitVar, dataclass, field
+from enum import StrEnum
+
+from .models import (
+    DeviceInfo,
+    FirmwareStatus,
+    UpdateAnswer,
+    UpdateProgress,
+    UpdateResult,
+    UpdateTarget,
+    UpdateType,
+)
+
+
+class OtaPhase(StrEnum):
+    """Where one firmware update stands."""
+
+    STARTING = "starting"
+    DOWNLOADING = "downloading"
+    REBOOTING = "rebooting"
+    VERIFYING = "verifying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class OtaError(StrEnum):
+    """Why a firmware update failed."""
+
+    START_REJECTED = "ota_start_rejected"
+    FAILED = "ota_failed"
+    STALLED = "ota_stalled"
+    DEVICE_NOT_BACK = "ota_device_not_back"
+    VERSION_UNCHANGED = "ota_version_unchanged"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OtaTimeouts:
+    """Time limits of an update, in seconds."""
+
+    # From sending 21 (or the late 21 after a revB restart) to the first progress.
+    start: float = 180.0
+    # Between two progress messages (protocol.md §2.4a).
+    progress: float = 60.0
+    # From the result (or an expected disconnect) until the module is back.
+    reboot: float = 300.0
+    # From the module being back until the new version is read.
+    verify: float = 120.0
+    # Between version reads while rebooting or verifying.
+    poll_interval: float = 10.0
+
+
+_TYPES_OF = {
+    UpdateTarget.OUTLET: frozenset(
+        {UpdateType.WEB_INTERFACE, UpdateType.OUTLET_FIRMWARE}
+    ),
+    UpdateTarget.DECO: frozenset({UpdateType.DECO_FIRMWARE}),
+}
+ACTIVE_PHASES = frozenset(
+    {OtaPhase.STARTING, OtaPhase.DOWNLOADING, OtaPhase.REBOOTING, OtaPhase.VERIFYING}
+)
+
+
+def target_of(update_type: int) -> UpdateTarget | None:
+    """Return which update target a progress or result type belongs to."""
+    for target, types in _TYPES_OF.items():
+        if update_type in types:
+            return target
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledVersions:
+    """Installed versions read from the device; None where unknown or absent."""
+
+    outlet_fw: str | None = None
+    www_fw: str | None = None
+    deco_fw: str | None = None
+    # Whether the InvisDeco answered in this reading (PM present and online).
+    deco_present: bool | None = None
+
+    @classmethod
+    def read(
+        cls, info: DeviceInfo | None = None, status: FirmwareStatus | None = None
+    ) -> InstalledVersions:
+        """Combine what 12 and 20 report; only 20 has the web interface version."""
+        deco = info.deco if info is not None and info.deco_present else None
+        deco_present = None
+        if info is not None:
+            deco_present = deco is not None
+        elif status is not None:
+            deco_present = status.deco_fw is not None
+        return cls(
+            outlet_fw=(info.outlet.fw_rev if info else None)
+            or (status.outlet_fw if status else None),
+            www_fw=status.www_fw if status else None,
+            deco_fw=(deco.fw_rev if deco else None)
+            or (status.deco_fw if status else None),
+            deco_present=deco_present,
+        )
+
+    def get(self, component: UpdateType) -> str | None:
+        """Return the version of one component."""
+        if component is UpdateType.OUTLET_FIRMWARE:
+            return self.outlet_fw
+        if component is UpdateType.WEB_INTERFACE:
+            return self.www_fw
+        return self.deco_fw
+
+
+def pending_components(
+    target: UpdateTarget, status: FirmwareStatus
+) -> frozenset[UpdateType]:
+    """Return the components of a target that have an update available."""
+    pending = {
+        UpdateType.OUTLET_FIRMWARE: status.outlet_fw_pending,
+        UpdateType.WEB_INTERFACE: status.www_fw_pending,
+        UpdateType.DECO_FIRMWARE: status.deco_fw_pending,
+    }
+    return frozenset(c for c in _TYPES_OF[target] if pending[c])
+
+
+@dataclass
+class OtaTracker:
+    """Follow one firmware update of one target from start to confirmed version."""
+
+    target: UpdateTarget
+    pending: frozenset[UpdateType]
+    baseline: InstalledVersions
+    now: InitVar[float]
+    timeouts: OtaTimeouts = field(default_factory=OtaTimeouts)
+    # Started elsewhere (the vendor app): shown, never reported as our failure.
+    external: bool = False
+
+    phase: OtaPhase = field(default=OtaPhase.STARTING, init=False)
+    step: UpdateType | None = field(default=None, init=False)
+    percent: int | None = field(default=None, init=False)
+    error: OtaError | None = field(default=None, init=False)
+    _seen_progress: bool = field(default=False, init=False)
+    _alive_at: float = field(default=0.0, init=False)
+    _deadline: float | None = field(default=None, init=False)
+    _poll_at: float | None = field(default=None, init=False)
+    # Phase to return to when the link comes back after a drop before the result:
+    # revB restarts as soon as 21 arrives and then carries on with the update.
+    _resume: OtaPhase | None = field(default=None, init=False)
+    _module_gone: bool = field(default=False, init=False)
+    _module_present: bool = field(default=True, init=False)
+    _stall_check: bool = field(default=False, init=False)
+    # Latest version read per component; 12 and 20 each report only some of them.
+    _seen: dict[UpdateType, str] = field(default_factory=dict, init=False)
+
+    def __post_init__(self, now: float) -> None:
+        """Start the clock on the first sign of life."""
+        if not self.pending:
+            msg = f"nothing to update for {self.target.name}"
+            raise ValueError(msg)
+        self._alive(now)
+
+    @classmethod
+    def for_update(
+        cls,
+        target: UpdateTarget,
+        status: FirmwareStatus,
+        now: float,
+        timeouts: OtaTimeouts | None = None,
+        *,
+        external: bool = False,
+    ) -> OtaTracker:
+        """Create a tracker from the versions read just before the update."""
+        pending = pending_components(target, status)
+        if external and not pending:
+            # Our last reading is older than the update the vendor app started.
+            pending = frozenset({_final_of(target, frozenset())})
+        return cls(
+            target=target,
+            pending=pending,
+            baseline=InstalledVersions.read(status=status),
+            now=now,
+            timeouts=timeouts or OtaTimeouts(),
+            external=external,
+        )
+
+    @property
+    def active(self) -> bool:
+        """Return whether the update is still running."""
+        return self.phase in ACTIVE_PHASES
+
+    @property
+    def next_wakeup(self) -> float | None:
+        """Return when tick() must be called next, None once finished."""
+        times = [t for t in (self._deadline, self._poll_at) if t is not None]
+        return min(times) if times and self.active else None
+
+    @property
+    def display_percent(self) -> int | None:
+        """Return the percentage to show; None means an indeterminate bar."""
+        return self.percent if self.phase is OtaPhase.DOWNLOADING else None
+
+    def covers(self, component: UpdateType) -> bool:
+        """Return whether this update installs the given component."""
+        return component in self.pending
+
+    # Events -----------------------------------------------------------------------
+
+    def start_answered(self, accepted: bool | None, now: float) -> None:
+        """Take the immediate answer to callback 21 (None: none came)."""
+        if self.phase is not OtaPhase.STARTING or accepted is None:
+            return
+        if accepted:
+            self._enter(OtaPhase.DOWNLOADING)
+            self._alive(now)
+        else:
+            self._fail(OtaError.START_REJECTED)
+
+    def late_answer(self, answer: UpdateAnswer, now: float) -> None:
+        """Take revB's late 21: the update goes on or it failed."""
+        if answer.target != self.target or not self._downloading:
+            return
+        if answer.ok:
+            self._enter(OtaPhase.DOWNLOADING)
+            self._alive(now)
+        else:
+            self._fail(OtaError.FAILED)
+
+    def progress(self, progress: UpdateProgress, now: float) -> None:
+        """Take a 22 progress message."""
+        if target_of(progress.type) is not self.target or not self._downloading:
+            return
+        update_type = UpdateType(progress.type)
+        if update_type is self.step and self.percent is not None:
+            # Duplicated or reordered messages must not move the bar backwards.
+            self.percent = max(self.percent, progress.percent)
+        else:
+            self.step, self.percent = update_type, progress.percent
+        self._seen_progress = True
+        self._enter(OtaPhase.DOWNLOADING)
+        self._alive(now)
+
+    def result(self, result: UpdateResult, now: float) -> None:
+        """Take a 23 result message."""
+        if target_of(result.type) is not self.target or not self._downloading:
+            return
+        if result.type != self._final:
+            # The web-interface phase ended; the firmware phase follows (quirk Q7).
+            self._alive(now)
+            return
+        if result.success:
+            self._wait_for_reboot(now)
+        elif self._seen_progress:
+            self._fail(OtaError.FAILED)
+        # else: the spurious 23 [t, 0] every update starts with (quirk Q2).
+
+    def link_lost(self, now: float) -> None:
+        """Take the loss of the link to the outlet."""
+        if self.target is not UpdateTarget.OUTLET or not self.active:
+            return
+        self._module_present = False
+        self._module_gone = True
+        if self.phase is OtaPhase.REBOOTING:
+            return
+        if self._downloading:
+            # revB restarts as soon as 21 arrives, then carries on where it was.
+            starting = self.phase is OtaPhase.STARTING
+            self._resume = OtaPhase.STARTING if starting else OtaPhase.DOWNLOADING
+        self._stall_check = False
+        self._enter(OtaPhase.REBOOTING)
+        self._deadline = now + self.timeouts.reboot
+        self._poll_at = None
+
+    def link_restored(self, now: float) -> None:
+        """Take the return of the link to the outlet."""
+        if not self.active:
+            return
+        if self.target is UpdateTarget.DECO:
+            if self._poll_at is not None:
+                self._poll_at = now
+            return
+        self._module_present = True
+        if self.phase is not OtaPhase.REBOOTING:
+            return
+        if self._resume is not None:
+            self._enter(self._resume)
+            self._resume = None
+            self._alive(now)
+        else:
+            self._verify(now)
+
+    def versions_read(self, versions: InstalledVersions, now: float) -> None:
+        """Take installed versions read from 12 or 20 (reply or push)."""
+        if not self.active:
+            return
+        for component in UpdateType:
+            if (version := versions.get(component)) is not None:
+                self._seen[component] = version
+        if self._confirmed():
+            self._enter(OtaPhase.SUCCEEDED)
+            return
+        if self.target is UpdateTarget.DECO and versions.deco_present is not None:
+            self._module_present = versions.deco_present
+            self._module_gone |= not versions.deco_present
+            if (
+                self.phase is OtaPhase.REBOOTING
+                and self._module_gone
+                and self._module_present
+            ):
+                self._verify(now)
+        if self._stall_check and self._module_present:
+            self._fail(OtaError.STALLED)
+
+    def tick(self, now: float) -> bool:
+        """Advance the timers; return whether the caller should read versions now."""
+        if not self.active:
+            return False
+        if self._deadline is not None and now >= self._deadline:
+            self._expire(now)
+        return self._poll_due(now)
+
+    # Internals --------------------------------------------------------------------
+
+    @property
+    def _downloading(self) -> bool:
+        """Return whether download messages are expected (or a stall check runs)."""
+        return self.phase in _RUNNING or self._stall_check
+
+    @property
+    def _final(self) -> UpdateType:
+        """Return the type whose result ends the download."""
+        return _final_of(self.target, self.pending)
+
+    def _alive(self, now: float) -> None:
+        """Restart the stall timer on a sign of life."""
+        self._alive_at = now
+        limit = self.timeouts.progress if self._seen_progress else self.timeouts.start
+        self._deadline = now + limit
+        self._poll_at = None
+        self._stall_check = False
+
+    def _enter(self, phase: OtaPhase) -> None:
+        """Move to a phase; the bar is indeterminate outside downloading."""
+        self.phase = phase
+        if phase in {OtaPhase.SUCCEEDED, OtaPhase.FAILED}:
+            self._deadline = self._poll_at = None
+
+    def _fail(self, error: OtaError) -> None:
+        """End the update as failed."""
+        self.error = error
+        self._enter(OtaPhase.FAILED)
+
+    def _wait_for_reboot(self, now: float) -> None:
+        """After a successful result the module restarts (quirk Q8)."""
+        self._enter(OtaPhase.REBOOTING)
+        self._resume = None
+        self._module_gone = not self._module_present
+        self._deadline = now + self.timeouts.reboot
+        self._poll_at = now + self.timeouts.poll_interval
+
+    def _verify(self, now: float) -> None:
+        """Read versions until the new one shows, now that the module is back."""
+        self._enter(OtaPhase.VERIFYING)
+        self._deadline = now + self.timeouts.verify
+        self._poll_at = now
+
+    def _expire(self, now: float) -> None:
+        """Handle a deadline that passed."""
+        if self._stall_check:
+            self._fail(OtaError.STALLED)
+        elif self.phase in _RUNNING:
+            # An update can finish without telling: look once before calling it stalled.
+            self._enter(OtaPhase.VERIFYING)
+            self._stall_check = True
+            self._deadline = now + self.timeouts.poll_interval
+            self._poll_at = now
+        elif self.phase is OtaPhase.REBOOTING and not self._module_present:
+            self._fail(OtaError.DEVICE_NOT_BACK)
+        else:
+            self._fail(OtaError.VERSION_UNCHANGED)
+
+    def _poll_due(self, now: float) -> bool:
+        """Return whether a version read is due, and schedule the next one."""
+        if not self.active or self._poll_at is None or now < self._poll_at:
+            return False
+        self._poll_at = now + self.timeouts.poll_interval
+        return True
+
+    def _confirmed(self) -> bool:
+        """Return whether every pending component now reports a new version."""
+        return all(
+            self._seen.get(c, self.baseline.get(c)) != self.baseline.get(c)
+            for c in self.pending
+        )
+
+
+_RUNNING = frozenset({OtaPhase.STARTING, OtaPhase.DOWNLOADING})
+
+
+def _final_of(target: UpdateTarget, pending: frozenset[UpdateType]) -> UpdateType:
+    """Return the last phase type of an update of this target."""
+    if target is UpdateTarget.DECO:
+        return UpdateType.DECO_FIRMWARE
+    if pending == {UpdateType.WEB_INTERFACE}:
+        # Only the web interface is out of date: no firmware phase will follow.
+        return UpdateType.WEB_INTERFACE
+    return UpdateType.OUTLET_FIRMWARE

@@ -1,0 +1,281 @@
+"""Transports to the outlet: raw TCP (revB) and WebSocket (revA)."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+import json
+import logging
+import re
+import socket
+from typing import Any, Protocol
+
+import aiohttp
+from yarl import URL
+
+from .exceptions import InvisOutletConnectionError, InvisOutletProtocolError
+
+LOGGER = logging.getLogger(__package__)
+
+MAX_MESSAGE_SIZE = 64 * 1024
+READ_SIZE = 16 * 1024
+WEBSOCKET_HEARTBEAT = 10.0
+# A router that forgets the connection leaves a half-open socket: probe after 15 s
+# idle, every 5 s, and give up after 3 missed probes (about 30 s, protocol.md §2.4a).
+TCP_KEEPALIVE = (
+    (socket.TCP_KEEPIDLE, 15),
+    (socket.TCP_KEEPINTVL, 5),
+    (socket.TCP_KEEPCNT, 3),
+)
+
+# Where a top-level object may end: a "}" followed only by whitespace and then the
+# next object or the end of what has arrived. Inside valid JSON a "}" is never
+# followed by "{", so this finds boundaries at C speed; json.loads confirms each one.
+_BOUNDARY = re.compile(rb"}\s*(?={|\Z)")
+
+
+class Transport(StrEnum):
+    """How the outlet serves its API."""
+
+    TCP = "tcp"
+    WEBSOCKET = "websocket"
+
+
+DEFAULT_PORTS = {Transport.TCP: 3333, Transport.WEBSOCKET: 80}
+
+
+class JsonStreamDecoder:
+    """Split a byte stream into JSON values, resynchronising after garbage."""
+
+    __slots__ = ("_buffer", "_limit", "_search_from")
+
+    def __init__(self, limit: int = MAX_MESSAGE_SIZE) -> None:
+        """Start with an empty buffer bounded at `limit` bytes."""
+        self._buffer = bytearray()
+        self._limit = limit
+        self._search_from = 0
+
+    def feed(self, data: bytes) -> list[Any]:
+        """Add received bytes; return every complete JSON value they finish."""
+        buffer = self._buffer
+        buffer += data
+        values: list[Any] = []
+        start = self._skip_to_object(0)
+        while start >= 0:
+            end = self._decode_at(start, values)
+            if end < 0:
+                break
+            start = self._skip_to_object(end)
+        if start < 0:
+            buffer.clear()
+            self._search_from = 0
+        elif start:
+            del buffer[:start]
+            self._search_from = max(self._search_from - start, 0)
+        if len(buffer) > self._limit:
+            buffer.clear()
+            self._search_from = 0
+            msg = f"message larger than {self._limit} bytes"
+            raise InvisOutletProtocolError(msg)
+        return values
+
+    def _skip_to_object(self, pos: int) -> int:
+        """Return the index of the next "{" at or after pos, -1 when there is none."""
+        start = self._buffer.find(b"{", pos)
+        skipped = self._buffer[pos : len(self._buffer) if start < 0 else start]
+        if skipped.strip():
+            LOGGER.debug("Skipped %d bytes that are not JSON", len(skipped))
+        return start
+
+    def _decode_at(self, start: int, values: list[Any]) -> int:
+        """Decode the object starting at start; return where to go on, -1 to wait."""
+        buffer = self._buffer
+        search_from = max(start, self._search_from)
+        while match := _BOUNDARY.search(buffer, search_from):
+            end = match.start() + 1
+            outcome = self._try_decode(start, end, values)
+            if outcome is not None:
+                self._search_from = 0
+                return outcome
+            search_from = end
+        # Only a "}" at the current end can become a boundary once more bytes arrive.
+        last_brace = buffer.rfind(b"}", start)
+        self._search_from = len(buffer) if last_brace < 0 else last_brace
+        return -1
+
+    def _try_decode(self, start: int, end: int, values: list[Any]) -> int | None:
+        """Decode buffer[start:end]; return where to go on, None if it is incomplete."""
+        if end - start > self._limit:
+            msg = f"message larger than {self._limit} bytes"
+            raise InvisOutletProtocolError(msg)
+        try:
+            text = self._buffer[start:end].decode()
+            values.append(json.loads(text))
+        except json.JSONDecodeError as err:
+            if err.pos >= len(text) or err.msg.startswith("Unterminated string"):
+                return None
+            if err.msg == "Extra data":
+                # A "}" too many: keep the object before it, skip the rest as garbage.
+                values.append(json.loads(text[: err.pos]))
+                return start + len(text[: err.pos].encode())
+            LOGGER.warning("Skipped malformed JSON from the outlet: %s", err)
+            return start + 1
+        except (UnicodeDecodeError, RecursionError) as err:
+            LOGGER.warning("Skipped undecodable message from the outlet: %s", err)
+            return end
+        return end
+
+
+class Connection(Protocol):
+    """One open link to the outlet."""
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send one request."""
+
+    async def receive(self) -> list[Any]:
+        """Wait for data; return the JSON values it completes."""
+
+    async def close(self) -> None:
+        """Close the link."""
+
+
+def encode(message: dict[str, Any]) -> str:
+    """Serialise a request as compact JSON."""
+    return json.dumps(message, separators=(",", ":"))
+
+
+class TcpConnection:
+    """Raw TCP link: bare JSON objects, requests terminated by a newline."""
+
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """Wrap an open stream."""
+        self._reader = reader
+        self._writer = writer
+        self._decoder = JsonStreamDecoder()
+
+    @classmethod
+    async def open(cls, host: str, port: int, timeout: float) -> TcpConnection:
+        """Connect with keep-alive enabled."""
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_connection(host, port)
+        except TimeoutError as err:
+            msg = f"timed out connecting to {host}:{port}"
+            raise InvisOutletConnectionError(msg) from err
+        except OSError as err:
+            msg = f"cannot connect to {host}:{port}: {err}"
+            raise InvisOutletConnectionError(msg) from err
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            for option, value in TCP_KEEPALIVE:
+                sock.setsockopt(socket.IPPROTO_TCP, option, value)
+        return cls(reader, writer)
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Write one request followed by the newline revB expects."""
+        try:
+            self._writer.write(encode(message).encode() + b"\n")
+            await self._writer.drain()
+        except OSError as err:
+            msg = f"sending failed: {err}"
+            raise InvisOutletConnectionError(msg) from err
+
+    async def receive(self) -> list[Any]:
+        """Read the next chunk of the stream."""
+        try:
+            data = await self._reader.read(READ_SIZE)
+        except OSError as err:
+            msg = f"receiving failed: {err}"
+            raise InvisOutletConnectionError(msg) from err
+        if not data:
+            msg = "the outlet closed the connection"
+            raise InvisOutletConnectionError(msg)
+        return self._decoder.feed(data)
+
+    async def close(self) -> None:
+        """Close the socket without waiting on a peer that may be gone."""
+        self._writer.close()
+
+
+class WebSocketConnection:
+    """WebSocket link: one JSON object per text frame, with a heartbeat."""
+
+    def __init__(
+        self,
+        websocket: aiohttp.ClientWebSocketResponse,
+        owned_session: aiohttp.ClientSession | None,
+    ) -> None:
+        """Wrap an open WebSocket; owned_session is closed with it."""
+        self._websocket = websocket
+        self._owned_session = owned_session
+        # Frames go through the stream decoder too, so padding or two objects in one
+        # frame still parse (protocol.md §2.5).
+        self._decoder = JsonStreamDecoder()
+
+    @classmethod
+    async def open(
+        cls,
+        host: str,
+        port: int,
+        timeout: float,
+        session: aiohttp.ClientSession | None,
+    ) -> WebSocketConnection:
+        """Connect to ws://host:port/ws."""
+        client = session or aiohttp.ClientSession()
+        url = URL.build(scheme="ws", host=host, port=port, path="/ws")
+        try:
+            async with asyncio.timeout(timeout):
+                websocket = await client.ws_connect(
+                    url, heartbeat=WEBSOCKET_HEARTBEAT, max_msg_size=MAX_MESSAGE_SIZE
+                )
+        except (TimeoutError, aiohttp.ClientError, OSError) as err:
+            if session is None:
+                await client.close()
+            msg = f"cannot connect to {url}: {err!r}"
+            raise InvisOutletConnectionError(msg) from err
+        return cls(websocket, None if session else client)
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send one request as a text frame."""
+        try:
+            await self._websocket.send_str(encode(message))
+        except (aiohttp.ClientError, OSError, RuntimeError) as err:
+            msg = f"sending failed: {err!r}"
+            raise InvisOutletConnectionError(msg) from err
+
+    async def receive(self) -> list[Any]:
+        """Wait for the next frame."""
+        frame = await self._websocket.receive()
+        if frame.type is aiohttp.WSMsgType.TEXT:
+            return self._decoder.feed(frame.data.encode())
+        if frame.type is aiohttp.WSMsgType.BINARY:
+            return self._decoder.feed(frame.data)
+        if frame.type is aiohttp.WSMsgType.ERROR and isinstance(
+            frame.data, aiohttp.WebSocketError
+        ):
+            msg = f"message rejected: {frame.data}"
+            raise InvisOutletProtocolError(msg)
+        msg = f"the WebSocket closed ({frame.type.name})"
+        raise InvisOutletConnectionError(msg)
+
+    async def close(self) -> None:
+        """Close the WebSocket, and the session if this link created it."""
+        await self._websocket.close()
+        if self._owned_session is not None:
+            await self._owned_session.close()
+
+
+async def open_connection(
+    transport: Transport,
+    host: str,
+    port: int,
+    timeout: float,
+    session: aiohttp.ClientSession | None,
+) -> Connection:
+    """Open a link over the given transport."""
+    if transport is Transport.TCP:
+        return await TcpConnection.open(host, port, timeout)
+    return await WebSocketConnection.open(host, port, timeout, session)
