@@ -145,7 +145,6 @@ class OtaTracker:
     percent: int | None = field(default=None, init=False)
     error: OtaError | None = field(default=None, init=False)
     _seen_progress: bool = field(default=False, init=False)
-    _alive_at: float = field(default=0.0, init=False)
     _deadline: float | None = field(default=None, init=False)
     _poll_at: float | None = field(default=None, init=False)
     # Phase to return to when the link comes back after a drop before the result:
@@ -337,7 +336,6 @@ class OtaTracker:
 
     def _alive(self, now: float) -> None:
         """Restart the stall timer on a sign of life."""
-        self._alive_at = now
         limit = self.timeouts.progress if self._seen_progress else self.timeouts.start
         self._deadline = now + limit
         self._poll_at = None
