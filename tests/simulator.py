@@ -60,7 +60,7 @@ _LOGGER = logging.getLogger(__name__)
 
 DEVICE_INFO = 12
 AVAILABLE_UPDATES = 20
-# Restart, network reset and the third fire-and-forget command get no reply (§3.2).
+# Restart, network reset and factory reset get no reply (§3.2); none is acted on here.
 NO_REPLY_CALLBACKS = frozenset({5, 6, 7})
 
 _READ_SIZE = 65_536
@@ -136,9 +136,11 @@ def _object_end(text: str) -> int | None:
     depth = 0
     in_string = escaped = False
     for index, char in enumerate(text):
-        if in_string:
-            escaped = not escaped and char == "\\"
-            in_string = escaped or char != '"'
+        if escaped:
+            escaped = False
+        elif in_string:
+            escaped = char == "\\"
+            in_string = char != '"'
         elif char == '"':
             in_string = True
         elif char in "{[":
@@ -242,7 +244,7 @@ class _TcpClient(_Client):
     def abort(self) -> None:
         """Drop the connection at once, without a closing handshake."""
         self._pending.clear()
-        self._flush()  # only cancels the timer now that nothing is pending
+        self._cancel_flush()
         self._writer.transport.abort()
 
     async def _write(self, data: bytes, *, is_message: bool) -> None:
@@ -265,7 +267,7 @@ class _TcpClient(_Client):
                 return
             self._writer.write(data[index : index + 1])
             await self._writer.drain()
-            # Yield so that every byte leaves in its own segment.
+            # Yield, so that the client gets a chance to read every byte on its own.
             await asyncio.sleep(0)
 
     def _queue(self, data: bytes) -> None:
@@ -276,10 +278,13 @@ class _TcpClient(_Client):
             loop = asyncio.get_running_loop()
             self._flush_timer = loop.call_later(_COALESCE_DELAY, self._flush)
 
-    def _flush(self) -> None:
+    def _cancel_flush(self) -> None:
         if self._flush_timer is not None:
             self._flush_timer.cancel()
             self._flush_timer = None
+
+    def _flush(self) -> None:
+        self._cancel_flush()
         if self._pending and not self._writer.is_closing():
             self._writer.write(b"".join(self._pending))
         self._pending.clear()
@@ -330,8 +335,12 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     # Reopening on the same port must work while old connections sit in TIME_WAIT.
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -348,12 +357,12 @@ def _ota_args(args: Any) -> tuple[int, int] | None:
 
 def _break_types(reply: dict[str, Any]) -> None:
     """Give a reply fields of the wrong type."""
-    payload = reply.get("payload")
-    name = payload["callbackName"] if payload else None
-    if payload and name == DEVICE_INFO:
+    payload = reply.get("payload", {})
+    name = payload.get("callbackName")
+    if name == DEVICE_INFO:
         payload["callbackArgs"]["IM"]["fw_rev"] = None
         payload["callbackArgs"]["PM"] = "InvisDeco"
-    elif payload and name == AVAILABLE_UPDATES:
+    elif name == AVAILABLE_UPDATES:
         payload["callbackArgs"] = list(payload["callbackArgs"].values())
     else:
         reply["PUBACK"] = str(reply.get("PUBACK", 1))
@@ -459,8 +468,7 @@ class InvisOutletSimulator:
 
     async def push(self, callback_name: int, args: Any) -> None:
         """Push a message to every connected client (random packetID, no PUBACK)."""
-        payload = {"callbackName": callback_name, "callbackArgs": args}
-        message = self._envelope(_random_packet_id(), None, payload)
+        message = self._push_message(callback_name, args)
         _LOGGER.info(
             "Push %s %s to %d client(s)", callback_name, args, len(self._clients)
         )
@@ -534,8 +542,12 @@ class InvisOutletSimulator:
         """Return the recorded requests of one callback, oldest first."""
         return [req for req in self.requests if req.callback_name == callback_name]
 
+    @property
+    def _listening(self) -> bool:
+        return self._tcp_server is not None
+
     async def _listen(self) -> None:
-        if not self._running or self._tcp_server is not None:
+        if not self._running or self._listening:
             return
         tcp_sock = _listening_socket(self.host, self.tcp_port)
         self.tcp_port = tcp_sock.getsockname()[1]
@@ -586,7 +598,7 @@ class InvisOutletSimulator:
     async def _serve(
         self, client: _Client, messages: AsyncIterator[dict[str, Any]]
     ) -> None:
-        if self._tcp_server is None:
+        if not self._listening:
             # Accepted in the instant before the listeners closed: the device is down.
             client.abort()
             return
@@ -610,12 +622,8 @@ class InvisOutletSimulator:
         greeting, self._greeting = self._greeting, None
         if greeting is None or greeting.done():
             return
-        payload = {
-            "callbackName": DEVICE_INFO,
-            "callbackArgs": self.device.device_info(),
-        }
         _LOGGER.info("Push %s (boot) to the first client", DEVICE_INFO)
-        await client.send(self._envelope(_random_packet_id(), None, payload))
+        await client.send(self._push_message(DEVICE_INFO, self.device.device_info()))
         if not greeting.done():
             greeting.set_result(None)
 
@@ -667,8 +675,10 @@ class InvisOutletSimulator:
             args = self.device.device_info()
         elif name == AVAILABLE_UPDATES:
             puback, args = 1, self.device.available_updates()
+        elif name == OTA_START:
+            puback, args = int(ota_accepted), None
         else:
-            puback, args = int(ota_accepted or name != OTA_START), None
+            puback, args = 1, None
         payload = None if args is None else {"callbackName": name, "callbackArgs": args}
         reply = self._envelope(packet_id, puback, payload)
         if name in self.faults.wrong_types:
@@ -676,6 +686,11 @@ class InvisOutletSimulator:
         if name in self.faults.wrong_packet_id:
             reply["packetID"] = packet_id + 1 if packet_id < 999_999 else 100_000
         return reply
+
+    def _push_message(self, callback_name: int, args: Any) -> dict[str, Any]:
+        # A push's packetID is meaningless (§3.3); the device picks a random one.
+        payload = {"callbackName": callback_name, "callbackArgs": args}
+        return self._envelope(_random_packet_id(), None, payload)
 
     def _envelope(
         self, packet_id: int, puback: int | None, payload: dict[str, Any] | None

@@ -40,6 +40,8 @@ class OtaError(StrEnum):
     STALLED = "ota_stalled"
     DEVICE_NOT_BACK = "ota_device_not_back"
     VERSION_UNCHANGED = "ota_version_unchanged"
+    # Not the device's doing: we stopped following (unload, shutdown).
+    INTERRUPTED = "ota_interrupted"
 
 
 @dataclass(frozen=True, kw_only=True)

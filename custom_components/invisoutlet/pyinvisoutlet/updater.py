@@ -19,7 +19,7 @@ from .models import (
     UpdateResult,
     UpdateTarget,
 )
-from .ota import InstalledVersions, OtaTracker
+from .ota import InstalledVersions, OtaError, OtaTracker
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -42,6 +42,7 @@ class FirmwareUpdate:
 
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _shown: tuple[object, ...] = field(default=(), init=False)
+    _stopped: bool = field(default=False, init=False)
 
     async def install(self, method: DecoUpdateMethod = DecoUpdateMethod.WIFI) -> None:
         """Start the update and follow it; raise InvisOutletUpdateError if it fails."""
@@ -52,6 +53,8 @@ class FirmwareUpdate:
             self.tracker.start_answered(answer, self._now())
             self._changed()
             await self._until_done()
+        if self.tracker.active:
+            raise InvisOutletUpdateError(OtaError.INTERRUPTED)
         if self.tracker.error is not None:
             raise InvisOutletUpdateError(self.tracker.error)
 
@@ -59,6 +62,11 @@ class FirmwareUpdate:
         """Follow an update started elsewhere until it ends, raising nothing."""
         async with self._following():
             await self._until_done()
+
+    def stop(self) -> None:
+        """Stop following; the device may still finish the update on its own."""
+        self._stopped = True
+        self._wake.set()
 
     def handle(self, message: Message) -> None:
         """Feed one push to the tracker."""
@@ -104,7 +112,7 @@ class FirmwareUpdate:
     async def _until_done(self) -> None:
         """Sleep until the next event or timer, and act on it, until the end."""
         tracker = self.tracker
-        while tracker.active:
+        while tracker.active and not self._stopped:
             if tracker.tick(self._now()):
                 await self._read_versions()
             self._changed()

@@ -1,0 +1,48 @@
+"""Constants of the InvisOutlet integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+import logging
+from typing import Final
+
+from .pyinvisoutlet import DEFAULT_PORTS, Backoff, OtaTimeouts, Transport
+
+DOMAIN: Final = "invisoutlet"
+LOGGER = logging.getLogger(__package__)
+MANUFACTURER: Final = "Intecular"
+
+CONF_TRANSPORT: Final = "transport"
+CONF_DECO_METHOD: Final = "deco_update_method"
+
+# Device information also proves the link alive; available updates change rarely and
+# are read again after every install and on `homeassistant.update_entity`.
+DEVICE_INFO_INTERVAL: Final = timedelta(seconds=60)
+FIRMWARE_INTERVAL: Final = timedelta(hours=6)
+
+# The config flow tries revB's raw TCP first, then revA's WebSocket (protocol.md §2.4a).
+PROBE_ORDER: Final = (
+    (Transport.TCP, DEFAULT_PORTS[Transport.TCP]),
+    (Transport.WEBSOCKET, DEFAULT_PORTS[Transport.WEBSOCKET]),
+)
+PROBE_TIMEOUT: Final = 5.0
+REQUEST_TIMEOUT: Final = 10.0
+# 1 s doubling to 60 s; every 1 s while an update restarts the outlet (§2.5).
+RECONNECT_BACKOFF: Final = Backoff(initial=1.0, maximum=60.0, reboot=1.0)
+
+# Time limits of one firmware update (README, "How an update proceeds").
+OTA_TIMEOUTS: Final = OtaTimeouts(
+    start=180.0, progress=60.0, reboot=300.0, verify=120.0, poll_interval=10.0
+)
+
+
+class DecoMethod(StrEnum):
+    """How the InvisDeco receives firmware (an option of the entry)."""
+
+    AUTOMATIC = "automatic"
+    WIFI = "wifi"
+    VIA_OUTLET = "via_outlet"
+
+
+DEFAULT_DECO_METHOD: Final = DecoMethod.AUTOMATIC

@@ -1,0 +1,45 @@
+"""Error mapping for entity actions: library errors become translated HA errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any
+
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import DOMAIN
+from .pyinvisoutlet import (
+    InvisOutletConnectionError,
+    InvisOutletError,
+    InvisOutletUpdateError,
+)
+
+
+def invisoutlet_exception_handler[**P](
+    func: Callable[P, Coroutine[Any, Any, None]],
+) -> Callable[P, Coroutine[Any, Any, None]]:
+    """Turn the library's errors into translated HomeAssistantErrors."""
+
+    @wraps(func)
+    async def handler(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await func(*args, **kwargs)
+        except InvisOutletUpdateError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key=err.reason
+            ) from err
+        except InvisOutletConnectionError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except InvisOutletError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="device_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    return handler

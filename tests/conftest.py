@@ -1,0 +1,82 @@
+"""Shared fixtures: a simulated outlet and a configured entry."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from unittest.mock import patch
+
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
+from custom_components.invisoutlet.pyinvisoutlet import Backoff, OtaTimeouts
+
+from .simulator import InvisOutletSimulator, SimulatedDevice
+
+SERIAL = "11A1F7000FE"
+DECO_SERIAL = "0003C44076"
+# Short enough that every OTA path runs in well under a second.
+FAST_OTA = OtaTimeouts(
+    start=1.0, progress=0.5, reboot=2.0, verify=1.0, poll_interval=0.05
+)
+FAST_BACKOFF = Backoff(initial=0.02, maximum=0.1, reboot=0.02)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Let tests that run Home Assistant load this custom integration."""
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture(autouse=True)
+def fast_timeouts() -> Iterator[None]:
+    """Shrink the OTA time limits and reconnect delays for tests."""
+    with (
+        patch("custom_components.invisoutlet.coordinator.OTA_TIMEOUTS", FAST_OTA),
+        patch("custom_components.invisoutlet.RECONNECT_BACKOFF", FAST_BACKOFF),
+    ):
+        yield
+
+
+@pytest.fixture
+def device() -> SimulatedDevice:
+    """Return the simulated device's state (revB, every component out of date)."""
+    return SimulatedDevice()
+
+
+@pytest.fixture
+async def simulator(
+    socket_enabled: None, device: SimulatedDevice
+) -> AsyncIterator[InvisOutletSimulator]:
+    """Run a simulated outlet on 127.0.0.1."""
+    async with InvisOutletSimulator(device=device) as sim:
+        yield sim
+
+
+@pytest.fixture
+def mock_config_entry(simulator: InvisOutletSimulator) -> MockConfigEntry:
+    """Return an entry for the simulated outlet over TCP."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"InvisOutlet {SERIAL}",
+        unique_id=SERIAL,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_TRANSPORT: "tcp",
+            CONF_PORT: simulator.tcp_port,
+        },
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the integration against the simulator."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
