@@ -19,7 +19,7 @@ SERIAL = "11A1F7000FE"
 DECO_SERIAL = "0003C44076"
 # Short enough that every OTA path runs in well under a second.
 FAST_OTA = OtaTimeouts(
-    start=1.0, progress=0.5, reboot=2.0, verify=1.0, poll_interval=0.05
+    start=1.0, progress=0.5, reboot=1.0, verify=0.5, poll_interval=0.05
 )
 FAST_BACKOFF = Backoff(initial=0.02, maximum=0.1, reboot=0.02)
 
@@ -57,17 +57,29 @@ async def simulator(
 
 
 @pytest.fixture
-def mock_config_entry(simulator: InvisOutletSimulator) -> MockConfigEntry:
-    """Return an entry for the simulated outlet over TCP."""
+def transport() -> str:
+    """Return the transport of the entry (revB: tcp; parametrize websocket for revA)."""
+    return "tcp"
+
+
+@pytest.fixture
+def options() -> dict[str, str]:
+    """Return the entry's options."""
+    return {}
+
+
+@pytest.fixture
+def mock_config_entry(
+    simulator: InvisOutletSimulator, transport: str, options: dict[str, str]
+) -> MockConfigEntry:
+    """Return an entry for the simulated outlet."""
+    port = simulator.tcp_port if transport == "tcp" else simulator.ws_port
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"InvisOutlet {SERIAL}",
         unique_id=SERIAL,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_TRANSPORT: "tcp",
-            CONF_PORT: simulator.tcp_port,
-        },
+        data={CONF_HOST: "127.0.0.1", CONF_TRANSPORT: transport, CONF_PORT: port},
+        options=options,
     )
 
 

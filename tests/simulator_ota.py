@@ -190,7 +190,7 @@ class _OtaPlan:
 
     @property
     def download_failure(self) -> OtaFailure | None:
-        """Return how the first download phase ends badly, if it does."""
+        """Return how the last download phase ends badly, if it does."""
         if self.failure is OtaFailure.WIFI_FAILS:
             wifi = self.target == TARGET_DECO and self.method == METHOD_WIFI
             return OtaFailure.DOWNLOAD_FAILED if wifi else None
@@ -332,7 +332,8 @@ class OtaEmulator:
         for index, kind in enumerate(plan.types):
             if index:
                 await asyncio.sleep(timing.step_interval)
-            failure = plan.download_failure if index == 0 else None
+            # A download fails in its last phase: a web-interface result is no verdict.
+            failure = plan.download_failure if index == len(plan.types) - 1 else None
             if not await self._phase(kind, failure):
                 return False
         return True

@@ -95,7 +95,7 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         """Read device information, and available updates when they are due."""
         try:
             info = await self.client.device_info()
-            firmware = await self._read_firmware()
+            firmware = await self._read_firmware(self._deco_changed(info))
         except InvisOutletError as err:
             self._went_away(err)
             raise UpdateFailed(
@@ -116,11 +116,20 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         self._update_device_versions(info)
         return InvisOutletData(info=info, firmware=firmware)
 
-    async def _read_firmware(self) -> FirmwareStatus | None:
+    def _deco_changed(self, info: DeviceInfo) -> bool:
+        """Return whether an InvisDeco was fitted, removed or swapped."""
+        previous = self.data.info.deco if self.data else None
+        current = info.deco
+        return (previous.serial if previous else None) != (
+            current.serial if current else None
+        )
+
+    async def _read_firmware(self, force: bool) -> FirmwareStatus | None:
         """Read callback 20 when due; keep the last answer if it fails."""
         previous = self.data.firmware if self.data else None
         read_at = self._firmware_read_at
-        if previous and read_at and dt_util.utcnow() - read_at < FIRMWARE_INTERVAL:
+        fresh = read_at is not None and dt_util.utcnow() - read_at < FIRMWARE_INTERVAL
+        if previous and fresh and not force:
             return previous
         try:
             firmware = await self.client.firmware_status()

@@ -253,11 +253,14 @@ class OtaTracker:
             # The web-interface phase ended; the firmware phase follows (quirk Q7).
             self._alive(now)
             return
-        if result.success:
+        if not result.success and not self._seen_progress:
+            return  # The spurious 23 [t, 0] every update starts with (quirk Q2).
+        if result.success or result.type is UpdateType.WEB_INTERFACE:
+            # A web-interface result carries no verdict (protocol.md §4.5): the
+            # version read after it decides.
             self._wait_for_reboot(now)
-        elif self._seen_progress:
+        else:
             self._fail(OtaError.FAILED)
-        # else: the spurious 23 [t, 0] every update starts with (quirk Q2).
 
     def link_lost(self, now: float) -> None:
         """Take the loss of the link to the outlet."""
@@ -301,9 +304,6 @@ class OtaTracker:
         for component in UpdateType:
             if (version := versions.get(component)) is not None:
                 self._seen[component] = version
-        if self._confirmed():
-            self._enter(OtaPhase.SUCCEEDED)
-            return
         if self.target is UpdateTarget.DECO and versions.deco_present is not None:
             self._module_present = versions.deco_present
             self._module_gone |= not versions.deco_present
@@ -313,8 +313,15 @@ class OtaTracker:
                 and self._module_present
             ):
                 self._verify(now)
-        if self._stall_check and self._module_present:
-            self._fail(OtaError.STALLED)
+        if self._confirmed():
+            self._enter(OtaPhase.SUCCEEDED)
+        elif self._stall_check:
+            if self._module_present:
+                self._fail(OtaError.STALLED)
+            else:
+                # The InvisDeco is restarting: it finished without telling (Q8, Q9).
+                self._stall_check = False
+                self._wait_for_reboot(now)
 
     def tick(self, now: float) -> bool:
         """Advance the timers; return whether the caller should read versions now."""
@@ -338,6 +345,8 @@ class OtaTracker:
 
     def _alive(self, now: float) -> None:
         """Restart the stall timer on a sign of life."""
+        if self._stall_check:
+            self._enter(OtaPhase.DOWNLOADING)
         limit = self.timeouts.progress if self._seen_progress else self.timeouts.start
         self._deadline = now + limit
         self._poll_at = None
@@ -392,10 +401,18 @@ class OtaTracker:
 
     def _confirmed(self) -> bool:
         """Return whether every pending component now reports a new version."""
-        return all(
-            self._seen.get(c, self.baseline.get(c)) != self.baseline.get(c)
-            for c in self.pending
-        )
+        return all(self._is_new(component) for component in self.pending)
+
+    def _is_new(self, component: UpdateType) -> bool:
+        """Return whether a component reports a version other than its baseline."""
+        seen = self._seen.get(component)
+        baseline = self.baseline.get(component)
+        if seen is None:
+            return False
+        if baseline is None:
+            # Nothing to compare with: trust a version read once the module is back.
+            return self.phase is OtaPhase.VERIFYING
+        return seen != baseline
 
 
 _RUNNING = frozenset({OtaPhase.STARTING, OtaPhase.DOWNLOADING})

@@ -1,0 +1,352 @@
+"""Firmware update entities: states, installs through the reboot, and failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.components.update import (
+    ATTR_IN_PROGRESS,
+    ATTR_INSTALLED_VERSION,
+    ATTR_LATEST_VERSION,
+    ATTR_UPDATE_PERCENTAGE,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.invisoutlet.const import CONF_DECO_METHOD, DOMAIN
+
+from .conftest import DECO_SERIAL, SERIAL
+from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
+
+FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
+WEB_INTERFACE = "update.invisoutlet_11a1f7000fe_web_interface"
+DECO_FIRMWARE = "update.invisdeco_0003c44076_firmware"
+
+
+class StateLog:
+    """Record every state an entity shows."""
+
+    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
+        """Start listening."""
+        self.states: list[dict[str, Any]] = []
+
+        @callback
+        def record(event: Event[EventStateChangedData]) -> None:
+            new = event.data["new_state"]
+            if new is not None and new.entity_id == entity_id:
+                self.states.append({"state": new.state, **new.attributes})
+
+        hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+
+    def percentages(self) -> list[int | None]:
+        """Return the percentages shown while in progress, repeats removed."""
+        shown: list[int | None] = []
+        for attrs in self.states:
+            value = attrs.get(ATTR_UPDATE_PERCENTAGE)
+            if attrs.get(ATTR_IN_PROGRESS) and (not shown or shown[-1] != value):
+                shown.append(value)
+        return shown
+
+
+async def install(hass: HomeAssistant, entity_id: str) -> None:
+    """Run update.install and wait for it, as an automation does."""
+    await hass.services.async_call(
+        "update", "install", {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def install_error(hass: HomeAssistant, entity_id: str) -> HomeAssistantError:
+    """Run update.install and return the error it raised."""
+    with pytest.raises(HomeAssistantError) as info:
+        await install(hass, entity_id)
+    return info.value
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_entities_show_installed_and_available_firmware(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, snapshot: SnapshotAssertion
+) -> None:
+    """Each component has an update entity with its versions, as a user sees it."""
+    shown = {}
+    for entry in sorted(
+        er.async_entries_for_config_entry(
+            entity_registry, entity_registry_entry_id(hass)
+        ),
+        key=lambda entry: entry.entity_id,
+    ):
+        state = hass.states.get(entry.entity_id)
+        assert state is not None
+        shown[entry.entity_id] = {
+            "unique_id": entry.unique_id,
+            "translation_key": entry.translation_key,
+            "entity_category": entry.entity_category,
+            "state": state.state,
+            "attributes": dict(state.attributes),
+        }
+    assert shown == snapshot
+
+
+def entity_registry_entry_id(hass: HomeAssistant) -> str:
+    """Return the id of the only config entry."""
+    return hass.config_entries.async_entries(DOMAIN)[0].entry_id
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_devices_for_outlet_and_invisdeco(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry
+) -> None:
+    """The InvisDeco is its own device, connected through the outlet."""
+    outlet = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    deco = device_registry.async_get_device(identifiers={(DOMAIN, DECO_SERIAL)})
+    assert outlet is not None
+    assert deco is not None
+    assert (outlet.manufacturer, outlet.model, outlet.serial_number) == (
+        "Intecular",
+        "InvisOutlet",
+        SERIAL,
+    )
+    assert outlet.sw_version == "1.2.0"
+    assert outlet.configuration_url == "http://127.0.0.1"
+    assert (dr.CONNECTION_NETWORK_MAC, "24:0a:c4:12:34:56") in outlet.connections
+    assert deco.via_device_id == outlet.id
+    assert (deco.model, deco.sw_version) == ("InvisDeco Aura", "0.5.0")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_outlet_install_on_revb_follows_the_restart_to_the_new_version(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """revB restarts at start and end; the entity stays available and ends up to date."""
+    firmware, web = StateLog(hass, FIRMWARE), StateLog(hass, WEB_INTERFACE)
+    await install(hass, FIRMWARE)
+    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in firmware.states)
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+    assert state.attributes[ATTR_IN_PROGRESS] is False
+    web_state = hass.states.get(WEB_INTERFACE)
+    assert web_state is not None
+    assert web_state.attributes[ATTR_INSTALLED_VERSION] == "0.3.0"
+    outlet = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert outlet is not None
+    assert outlet.sw_version == "1.3.0"
+    assert [r.args for r in simulator.requests_for(21)] == [[1, 0]]
+
+
+@pytest.mark.parametrize("transport", ["websocket"])
+@pytest.mark.parametrize("device", [SimulatedDevice(hardware="A")])
+@pytest.mark.usefixtures("init_integration")
+async def test_outlet_install_on_reva_over_websocket(hass: HomeAssistant) -> None:
+    """revA acknowledges 21, stays connected while downloading and restarts at the end."""
+    firmware = StateLog(hass, FIRMWARE)
+    await install(hass, FIRMWARE)
+    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice(outlet_fw_available="1.2.0")])
+@pytest.mark.usefixtures("init_integration")
+async def test_web_interface_only_install(hass: HomeAssistant) -> None:
+    """With only the web interface out of date, its install ends on its own result."""
+    web = StateLog(hass, WEB_INTERFACE)
+    firmware_before = hass.states.get(FIRMWARE)
+    assert firmware_before is not None
+    assert firmware_before.state == STATE_OFF
+    await install(hass, WEB_INTERFACE)
+    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
+    state = hass.states.get(WEB_INTERFACE)
+    assert state is not None
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "0.3.0",
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected_args"),
+    [
+        ({CONF_DECO_METHOD: "wifi"}, [[2, 0]]),
+        ({CONF_DECO_METHOD: "via_outlet"}, [[2, 1]]),
+        ({}, [[2, 0]]),
+    ],
+    ids=["wifi", "via_outlet", "automatic"],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_invisdeco_install_by_each_method(
+    hass: HomeAssistant, simulator: InvisOutletSimulator, expected_args: list[list[int]]
+) -> None:
+    """The InvisDeco updates by the chosen method and waits for its restart."""
+    deco = StateLog(hass, DECO_FIRMWARE)
+    await install(hass, DECO_FIRMWARE)
+    assert [r.args for r in simulator.requests_for(21)] == expected_args
+    assert deco.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in deco.states)
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "0.5.1",
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_invisdeco_automatic_method_retries_via_outlet(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the update over Wi-Fi fails, the automatic method retries via the outlet."""
+    simulator.faults.ota_failure = OtaFailure.WIFI_FAILS
+    await install(hass, DECO_FIRMWARE)
+    assert [r.args for r in simulator.requests_for(21)] == [[2, 0], [2, 1]]
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "0.5.1"
+    assert "trying the next method" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("failure", "entity_id", "options", "reason"),
+    [
+        (OtaFailure.START_REJECTED, FIRMWARE, {}, "ota_start_rejected"),
+        (OtaFailure.LATE_REJECTED, FIRMWARE, {}, "ota_failed"),
+        (OtaFailure.DOWNLOAD_FAILED, FIRMWARE, {}, "ota_failed"),
+        (OtaFailure.STALL, FIRMWARE, {}, "ota_stalled"),
+        (OtaFailure.SILENT, DECO_FIRMWARE, {CONF_DECO_METHOD: "wifi"}, "ota_stalled"),
+        (OtaFailure.NOT_BACK, FIRMWARE, {}, "ota_device_not_back"),
+        (OtaFailure.VERSION_UNCHANGED, FIRMWARE, {}, "ota_version_unchanged"),
+        (
+            OtaFailure.WIFI_FAILS,
+            DECO_FIRMWARE,
+            {CONF_DECO_METHOD: "wifi"},
+            "ota_failed",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_failed_install_raises_its_translated_error(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    failure: OtaFailure,
+    entity_id: str,
+    reason: str,
+) -> None:
+    """Each way an update fails is reported as its own translated error."""
+    simulator.faults.ota_failure = failure
+    error = await install_error(hass, entity_id)
+    assert error.translation_domain == DOMAIN
+    assert error.translation_key == reason
+    assert not in_progress(hass, entity_id)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_failure_message_is_readable(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """The error a user sees is a sentence, not a key."""
+    simulator.faults.ota_failure = OtaFailure.START_REJECTED
+    error = await install_error(hass, FIRMWARE)
+    assert str(error).startswith("The device refused to start the update.")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_install_refused_while_an_update_started_elsewhere_runs(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """An update started in the vendor app is shown, and a second one is refused."""
+    simulator.timing.step_interval = 0.05
+    firmware = StateLog(hass, FIRMWARE)
+    await simulator.start_external_ota(1)
+    await wait_for(hass, lambda: in_progress(hass, FIRMWARE))
+    error = await install_error(hass, DECO_FIRMWARE)
+    assert error.translation_key == "ota_in_progress"
+    await simulator.wait_ota_done()
+    await wait_for(hass, lambda: not in_progress(hass, FIRMWARE))
+    assert 50 in firmware.percentages()
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_update_entity_rechecks_available_updates(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """homeassistant.update_entity reads available updates (20) at once."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    before = len(simulator.requests_for(20))
+    simulator.device.outlet_fw_available = "1.4.0"
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {ATTR_ENTITY_ID: FIRMWARE}, blocking=True
+    )
+    assert len(simulator.requests_for(20)) == before + 1
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_LATEST_VERSION] == "1.4.0"
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice(deco_online=False)])
+@pytest.mark.usefixtures("init_integration")
+async def test_offline_invisdeco_is_unavailable(hass: HomeAssistant) -> None:
+    """An InvisDeco that is attached but offline shows as unavailable."""
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
+    outlet = hass.states.get(FIRMWARE)
+    assert outlet is not None
+    assert outlet.state == STATE_ON
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice(deco_attached=False)])
+async def test_invisdeco_attached_later_gets_its_entity_without_reload(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: InvisOutletSimulator,
+) -> None:
+    """A faceplate fitted after setup appears at the next refresh."""
+    assert hass.states.get(DECO_FIRMWARE) is None
+    simulator.device.deco_attached = True
+    await init_integration.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_ON
+
+
+def in_progress(hass: HomeAssistant, entity_id: str) -> bool:
+    """Return whether an entity shows an install in progress."""
+    state = hass.states.get(entity_id)
+    return state is not None and bool(state.attributes.get(ATTR_IN_PROGRESS))
+
+
+async def wait_for(
+    hass: HomeAssistant, condition: Callable[[], bool], timeout: float = 3.0
+) -> None:
+    """Wait until condition() holds, letting Home Assistant run."""
+    loop = hass.loop
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await hass.async_block_till_done()
+        await asyncio.sleep(0.01)
