@@ -132,7 +132,7 @@ async def test_outlet_install_on_revb_follows_the_restart_to_the_new_version(
     simulator: InvisOutletSimulator,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    """revB restarts at start and end; the entity stays available and ends up to date."""
+    """A revB outlet restarts twice; the entity stays available and ends up to date."""
     firmware, web = StateLog(hass, FIRMWARE), StateLog(hass, WEB_INTERFACE)
     await install(hass, FIRMWARE)
     assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
@@ -156,7 +156,7 @@ async def test_outlet_install_on_revb_follows_the_restart_to_the_new_version(
 @pytest.mark.parametrize("device", [SimulatedDevice(hardware="A")])
 @pytest.mark.usefixtures("init_integration")
 async def test_outlet_install_on_reva_over_websocket(hass: HomeAssistant) -> None:
-    """revA acknowledges 21, stays connected while downloading and restarts at the end."""
+    """A revA outlet acknowledges 21, keeps the link while downloading, restarts."""
     firmware = StateLog(hass, FIRMWARE)
     await install(hass, FIRMWARE)
     assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]

@@ -1213,7 +1213,7 @@ def test_deco_stall_check_that_finds_pm_block_missing_waits_for_its_return() -> 
 
 
 def test_external_tracker_with_unknown_baseline_waits_for_the_restart() -> None:
-    """Without a baseline, a version only counts once the module is back from restart."""
+    """Without a baseline, a version counts only once the module is back."""
     ota = tracker(DECO, external=True, deco_fw=None, deco_fw_available=None)
     assert ota.pending == {DECO_FW}
     ota.versions_read(OLD, 5.0)
