@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -29,6 +30,18 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     """Let tests that run Home Assistant load this custom integration."""
     if "hass" in request.fixturenames:
         request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_calls_from_us(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail a test in which Home Assistant reports a deprecated call of ours."""
+    yield
+    reported = [
+        record.getMessage()
+        for record in caplog.records
+        if "custom integration 'invisoutlet'" in record.getMessage()
+    ]
+    assert not reported, reported
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +105,13 @@ async def init_integration(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+def get_device(hass: HomeAssistant, serial: str) -> dr.DeviceEntry:
+    """Return our device with this serial (same call on every supported HA)."""
+    registry = dr.async_get(hass)
+    entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    for device in dr.async_entries_for_config_entry(registry, entry_id):
+        if (DOMAIN, serial) in device.identifiers:
+            return device
+    raise AssertionError(f"no device {serial}")

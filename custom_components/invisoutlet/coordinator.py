@@ -157,14 +157,17 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
 
     def _update_device_versions(self, info: DeviceInfo) -> None:
         """Keep the device registry's firmware versions current."""
-        registry = dr.async_get(self.hass)
-        modules = [(info.serial, info.outlet.fw_rev)]
+        versions = {info.serial: info.outlet.fw_rev}
         if info.deco is not None and info.deco.serial:
-            modules.append((info.deco.serial, info.deco.fw_rev))
-        for serial, version in modules:
-            device = registry.async_get_device(identifiers={(DOMAIN, serial)})
-            if version and device is not None and device.sw_version != version:
-                registry.async_update_device(device.id, sw_version=version)
+            versions[info.deco.serial] = info.deco.fw_rev
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(
+            registry, self.config_entry.entry_id
+        ):
+            for domain, serial in device.identifiers:
+                version = versions.get(serial) if domain == DOMAIN else None
+                if version and device.sw_version != version:
+                    registry.async_update_device(device.id, sw_version=version)
 
     async def async_refresh_firmware(self) -> None:
         """Read available updates now (homeassistant.update_entity)."""
