@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from unittest.mock import patch
 
-from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant
+from homeassistant.const import ATTR_ENTITY_ID, CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -18,6 +19,7 @@ from .simulator import InvisOutletSimulator, SimulatedDevice
 
 SERIAL = "11A1F7000FE"
 DECO_SERIAL = "0003C44076"
+FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
 # Short enough that every OTA path runs in well under a second.
 FAST_OTA = OtaTimeouts(
     start=1.0, progress=0.5, reboot=1.0, verify=0.5, poll_interval=0.05
@@ -115,3 +117,30 @@ def get_device(hass: HomeAssistant, serial: str) -> dr.DeviceEntry:
         if (DOMAIN, serial) in device.identifiers:
             return device
     raise AssertionError(f"no device {serial}")
+
+
+async def wait_for_state(
+    hass: HomeAssistant,
+    condition: Callable[[State], bool],
+    timeout: float = 3.0,
+    entity_id: str = FIRMWARE,
+) -> None:
+    """Wait until an entity's state satisfies condition."""
+    async with asyncio.timeout(timeout):
+        while not ((state := hass.states.get(entity_id)) and condition(state)):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+async def start_install(
+    hass: HomeAssistant, entity_id: str = FIRMWARE
+) -> asyncio.Task[None]:
+    """Start update.install in the background and wait until it is under way."""
+    task = hass.async_create_task(
+        hass.services.async_call(
+            "update", "install", {ATTR_ENTITY_ID: entity_id}, blocking=True
+        )
+    )
+    await wait_for_state(
+        hass, lambda state: state.attributes.get("in_progress") is True, 3.0, entity_id
+    )
+    return task

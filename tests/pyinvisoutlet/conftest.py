@@ -9,8 +9,10 @@ Home Assistant test harness finds no task or timer left behind.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+import copy
+from collections.abc import AsyncIterator, Iterator
 import json
+import socket
 from typing import Any, Protocol
 
 import aiohttp
@@ -37,7 +39,9 @@ REQUEST_TIMEOUT = 1.0
 # A short explicit timeout for requests that are meant to go unanswered.
 SHORT_TIMEOUT = 0.2
 # Time limits of an OTA in which every simulated update path runs in well under 1 s.
-FAST_OTA = OtaTimeouts(start=1.0, progress=0.5, reboot=2.0, verify=1.0, poll_interval=0.05)
+FAST_OTA = OtaTimeouts(
+    start=1.0, progress=0.5, reboot=2.0, verify=1.0, poll_interval=0.05
+)
 # Bound on every wait in these tests: far above what a healthy run needs.
 WAIT = 2.0
 
@@ -90,6 +94,14 @@ def port_of(simulator: InvisOutletSimulator, transport: Transport) -> int:
     return simulator.tcp_port if transport is Transport.TCP else simulator.ws_port
 
 
+def unused_port() -> int:
+    """Return a loopback port where nothing listens (bound once, then released)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
 def envelope(
     packet_id: int,
     *,
@@ -107,16 +119,42 @@ def envelope(
     return json.dumps(message, separators=(",", ":")).encode()
 
 
-@pytest.fixture
-def device() -> SimulatedDevice:
-    """Return the simulated device: revB, InvisDeco attached, everything outdated."""
-    return SimulatedDevice()
+def with_device(**fields: Any) -> pytest.MarkDecorator:
+    """Run a test against a simulated device with these fields changed."""
+    label = ",".join(f"{key}={value}" for key, value in fields.items())
+    return pytest.mark.parametrize(
+        "device", [pytest.param(SimulatedDevice(**fields), id=label)], indirect=True
+    )
+
+
+def with_faults(**knobs: Any) -> pytest.MarkDecorator:
+    """Run a test against a simulator with these fault knobs set."""
+    label = ",".join(f"{key}={value}" for key, value in knobs.items())
+    return pytest.mark.parametrize(
+        "faults", [pytest.param(Faults(**knobs), id=label)], indirect=True
+    )
 
 
 @pytest.fixture
-def faults() -> Faults:
-    """Return the simulator's fault knobs, all off; tests flip them."""
-    return Faults()
+def device(request: pytest.FixtureRequest) -> SimulatedDevice:
+    """Return the simulated device: revB, InvisDeco attached, everything outdated.
+
+    Parametrize indirectly (with_device) to change it; each test gets its own copy,
+    since a simulated update changes the versions.
+    """
+    template: SimulatedDevice = getattr(request, "param", SimulatedDevice())
+    return copy.deepcopy(template)
+
+
+@pytest.fixture
+def faults(request: pytest.FixtureRequest) -> Faults:
+    """Return the simulator's fault knobs, all off; tests flip them.
+
+    Parametrize indirectly (with_faults) to start with some on; each test gets its
+    own copy, so that flipping a knob never leaks into the next test.
+    """
+    template: Faults = getattr(request, "param", Faults())
+    return copy.deepcopy(template)
 
 
 @pytest.fixture
@@ -197,7 +235,9 @@ def links(client: InvisOutlet) -> Recorder[bool]:
 
 
 @pytest.fixture
-def created_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+def created_sessions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[list[aiohttp.ClientSession]]:
     """Record every aiohttp session the library creates for itself."""
     created: list[aiohttp.ClientSession] = []
     real = aiohttp.ClientSession
@@ -209,8 +249,3 @@ def created_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 
     monkeypatch.setattr(aiohttp, "ClientSession", spy)
     yield created
-
-
-def later(delay: float, action: Callable[[], object]) -> asyncio.TimerHandle:
-    """Run a plain callback after delay seconds (the caller cancels the handle)."""
-    return asyncio.get_running_loop().call_later(delay, action)

@@ -1,0 +1,77 @@
+"""Diagnostics: useful, with every identifier redacted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+import json
+from unittest.mock import patch
+
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from .conftest import DECO_SERIAL, FAST_OTA, SERIAL, start_install, wait_for_state
+from .simulator import InvisOutletSimulator, OtaFailure
+
+
+async def test_diagnostics_redact_serials_macs_and_host(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Diagnostics show versions and link state but no serial, MAC or address."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    text = json.dumps(diagnostics)
+    for secret in (SERIAL, DECO_SERIAL, "24:0A:C4", "127.0.0.1"):
+        assert secret not in text
+    assert diagnostics["connected"] is True
+    assert diagnostics["transport"] == "tcp"
+    assert diagnostics["device"]["outlet"]["fw_rev"] == "1.2.0"
+    assert diagnostics["firmware"]["deco_fw_available"] == "0.5.1"
+    assert diagnostics["firmware_update"] is None
+    assert diagnostics["entry"]["data"]["host"] == "**REDACTED**"
+
+
+async def test_diagnostics_show_a_running_update(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    simulator: InvisOutletSimulator,
+) -> None:
+    """During an install, diagnostics say which phase it is in."""
+    # The test helper waits for every task, the install included: ask the API directly.
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
+    simulator.faults.ota_failure = OtaFailure.STALL
+    slow = replace(FAST_OTA, progress=30.0)
+    with patch("custom_components.invisoutlet.coordinator.OTA_TIMEOUTS", slow):
+        task = await start_install(hass)
+        await wait_for_state(hass, lambda state: percentage(state) == 50)
+    response = await client.get(
+        f"/api/diagnostics/config_entry/{init_integration.entry_id}"
+    )
+    diagnostics = (await response.json())["data"]
+    assert diagnostics["firmware_update"] == {
+        "target": "OUTLET",
+        "pending": ["OUTLET_FIRMWARE", "WEB_INTERFACE"],
+        "phase": "downloading",
+        "step": "OUTLET_FIRMWARE",
+        "percent": 50,
+        "external": False,
+    }
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(HomeAssistantError):
+        await task
+
+
+def percentage(state: State) -> object:
+    """Return the update percentage an entity shows."""
+    return state.attributes.get("update_percentage")
