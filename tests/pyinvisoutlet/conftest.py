@@ -9,8 +9,8 @@ Home Assistant test harness finds no task or timer left behind.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 import copy
-from collections.abc import AsyncIterator, Iterator
 import json
 import socket
 from typing import Any, Protocol
@@ -34,16 +34,16 @@ from tests.simulator import (
 HOST = "127.0.0.1"
 # Fast enough that a reconnect takes a few milliseconds.
 FAST_BACKOFF = Backoff(initial=0.01, maximum=0.05, reboot=0.01)
-# Long enough for a loaded machine, short enough that a timeout test stays quick.
-REQUEST_TIMEOUT = 1.0
+# Bound on every wait in these tests: far above what a healthy run needs.
+WAIT = 2.0
+# Only an upper bound: a test that wants a request to time out says so explicitly.
+REQUEST_TIMEOUT = WAIT
 # A short explicit timeout for requests that are meant to go unanswered.
 SHORT_TIMEOUT = 0.2
 # Time limits of an OTA in which every simulated update path runs in well under 1 s.
 FAST_OTA = OtaTimeouts(
     start=1.0, progress=0.5, reboot=2.0, verify=1.0, poll_interval=0.05
 )
-# Bound on every wait in these tests: far above what a healthy run needs.
-WAIT = 2.0
 
 TRANSPORTS = [
     pytest.param(Transport.TCP, id="tcp"),
@@ -237,7 +237,7 @@ def links(client: InvisOutlet) -> Recorder[bool]:
 @pytest.fixture
 def created_sessions(
     monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[list[aiohttp.ClientSession]]:
+) -> list[aiohttp.ClientSession]:
     """Record every aiohttp session the library creates for itself."""
     created: list[aiohttp.ClientSession] = []
     real = aiohttp.ClientSession
@@ -248,4 +248,4 @@ def created_sessions(
         return session
 
     monkeypatch.setattr(aiohttp, "ClientSession", spy)
-    yield created
+    return created

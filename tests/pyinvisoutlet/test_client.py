@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+import logging
 from typing import Any
 
 import aiohttp
@@ -26,12 +27,12 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     Message,
     Transport,
     UpdateTarget,
+    client as client_module,
 )
-from custom_components.invisoutlet.pyinvisoutlet import client as client_module
+from custom_components.invisoutlet.pyinvisoutlet.transport import open_connection
 from tests.simulator import (
     Faults,
     InvisOutletSimulator,
-    SimulatedDevice,
     oversized,
 )
 
@@ -156,7 +157,7 @@ async def test_start_firmware_update_returns_false_on_puback_0(
 async def test_start_firmware_update_returns_none_when_the_outlet_restarts(
     client: InvisOutlet, links: Recorder[bool]
 ) -> None:
-    """revB restarts before answering 21: the call returns None, not an error."""
+    """A revB outlet restarts before it answers 21: the call returns None."""
     assert await client.start_firmware_update(UpdateTarget.OUTLET) is None
 
     assert (await links.wait_for(1))[0] is False
@@ -338,6 +339,20 @@ async def test_late_21_answer_is_a_push_even_with_the_request_packet_id(
     assert (await answer).puback == 1
 
 
+async def test_acknowledgement_with_an_unknown_packet_id_is_dropped(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bare PUBACK for no request in flight (a late reply) is dropped."""
+    caplog.set_level(logging.DEBUG, "custom_components.invisoutlet.pyinvisoutlet")
+
+    await simulator.send_raw(envelope(999999, puback=1))
+
+    await assert_usable(client)
+    assert "Ignored a stale reply from 127.0.0.1" in caplog.text
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="transport.py _BOUNDARY: a complete reply followed by a NUL (or any "
@@ -400,7 +415,7 @@ async def test_packet_ids_in_flight_are_never_reused(
         await first
 
 
-# Framing faults (TCP: a WebSocket frame always holds exactly one message) --------------
+# Framing faults (TCP only: a WebSocket frame always holds one message) ------------
 
 
 @TCP_ONLY
@@ -426,16 +441,10 @@ async def test_framing_faults_still_decode(
     pushes = Recorder[Message]()
     client.subscribe(SENSORS, pushes)
 
-    results = await asyncio.gather(
-        client.device_info(), client.firmware_status(), client.device_info()
-    )
+    results = await asyncio.gather(client.device_info(), client.firmware_status())
     await simulator.push(SENSORS, [{"temperature": 21.5}])
 
-    assert [type(result) for result in results] == [
-        DeviceInfo,
-        FirmwareStatus,
-        DeviceInfo,
-    ]
+    assert [type(result) for result in results] == [DeviceInfo, FirmwareStatus]
     assert (await pushes.wait_for(1))[0].args == [{"temperature": 21.5}]
 
 
@@ -592,11 +601,10 @@ async def test_reconnects_after_refusing_for_a_while(
 ) -> None:
     """The client keeps retrying while the device refuses, and is back after."""
     attempts = Recorder[bool]()
-    real_open = client_module.open_connection
 
     async def counted_open(*args: Any) -> Any:
         try:
-            connection = await real_open(*args)
+            connection = await open_connection(*args)
         except InvisOutletConnectionError:
             attempts(False)
             raise

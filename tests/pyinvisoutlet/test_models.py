@@ -405,7 +405,7 @@ def test_device_info_text_of_the_wrong_type_is_rejected(value: Any) -> None:
 
 def test_device_info_online_of_the_wrong_type_is_rejected() -> None:
     """PM.online that is not a flag is a protocol error."""
-    with pytest.raises(InvisOutletProtocolError, match="PM.online"):
+    with pytest.raises(InvisOutletProtocolError, match=r"PM\.online"):
         DeviceInfo.from_message(
             reply(12, {"IM": outlet_block(), "PM": deco_block(online="maybe")})
         )

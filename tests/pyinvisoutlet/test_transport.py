@@ -286,7 +286,7 @@ def test_large_message_in_one_byte_reads_decodes() -> None:
 )
 @pytest.mark.parametrize("trailer", [b"\x00", b"]", b"garbage"])
 def test_trailing_garbage_does_not_hold_back_a_complete_object(trailer: bytes) -> None:
-    """A complete object followed by non-JSON bytes in the same read comes out at once."""
+    """An object followed by non-JSON bytes in the same read comes out at once."""
     assert JsonStreamDecoder().feed(compact(REPLY) + trailer) == [REPLY]
 
 
@@ -374,7 +374,7 @@ async def receive_until(connection: Connection, count: int) -> list[Any]:
 async def test_tcp_sends_compact_json_and_a_newline(
     tcp: tuple[TcpConnection, RawPeer],
 ) -> None:
-    """Each request is one compact JSON object followed by "\\n" (revB)."""
+    """Each request is one compact JSON object and a newline (revB)."""
     connection, peer = tcp
     request = {"packetID": 373184, "payload": {"callbackName": 12}}
 

@@ -370,7 +370,7 @@ async def test_on_change_sees_the_phases_in_order(client: InvisOutlet) -> None:
 async def test_progress_is_shown_per_phase_and_never_goes_back(
     client: InvisOutlet,
 ) -> None:
-    """Web interface, then firmware, each counting up to 100 %; none outside downloads."""
+    """Web interface, then firmware, each up to 100 %; no percentage elsewhere."""
     observed = await observe(client, OUTLET)
 
     await observed.install()
@@ -407,7 +407,18 @@ async def test_malformed_update_push_is_ignored(
     assert "Ignored an update message" in caplog.text
 
 
-# Updates started elsewhere, and stopping ------------------------------------------------
+async def test_push_of_another_callback_changes_nothing(client: InvisOutlet) -> None:
+    """handle() leaves the tracker alone for callbacks an update does not use."""
+    observed = await observe(client, DECO)
+    before = (observed.tracker.phase, observed.tracker.percent)
+    push = Message(serial=None, packet_id=1, puback=None, callback_name=11, args=[1])
+
+    observed.update.handle(push)
+
+    assert (observed.tracker.phase, observed.tracker.percent) == before
+
+
+# Updates started elsewhere, and stopping -------------------------------------------
 
 
 @pytest.mark.parametrize(

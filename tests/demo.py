@@ -1,0 +1,298 @@
+"""Run the integration for real: the simulator plus a real Home Assistant using it.
+
+``python -m tests.demo`` is what ``scripts/develop`` runs. It generates a Home
+Assistant configuration folder from ``scripts/config_template`` (nothing generated is
+committed), starts the device simulator and ``hass`` as child processes, onboards Home
+Assistant through its HTTP API on first start, and stops both on Ctrl-C. The
+end-to-end test drives the same class with its own ports and folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass, field
+import datetime as dt
+import json
+import os
+from pathlib import Path
+import secrets
+import shutil
+import signal
+from string import Template
+import sys
+from typing import Any, Self
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "scripts" / "config_template" / "configuration.yaml"
+SERIAL = "11A1F7000FE"
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT = 180.0
+STOP_TIMEOUT = 30.0
+
+
+@dataclass(kw_only=True)
+class DemoSettings:
+    """Where everything listens, and how the simulated device behaves."""
+
+    config_dir: Path
+    http_port: int = 8123
+    tcp_port: int = 3333
+    ws_port: int = 8080
+    step_interval: float = 1.0
+    reboot_duration: float = 3.0
+    ota_failure: str | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    frontend: bool = True
+
+    @property
+    def url(self) -> str:
+        """Return Home Assistant's address."""
+        return f"http://{HOST}:{self.http_port}"
+
+
+@dataclass
+class Demo:
+    """The simulator and Home Assistant, started and stopped together."""
+
+    settings: DemoSettings
+    access_token: str | None = None
+    _processes: list[asyncio.subprocess.Process] = field(default_factory=list)
+
+    async def __aenter__(self) -> Self:
+        """Start everything; stop what started if something fails."""
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *_exc_info: object) -> None:
+        """Stop everything."""
+        await self.stop()
+
+    async def start(self) -> None:
+        """Prepare the folder, start the simulator and hass, and onboard."""
+        self.prepare()
+        await self._start_simulator()
+        await self._start_home_assistant()
+        async with aiohttp.ClientSession() as session:
+            await self._wait_for_http(session)
+            self.access_token = await self._onboard(session)
+
+    def prepare(self) -> None:
+        """Generate the configuration folder on first use; keep it afterwards."""
+        settings = self.settings
+        config = settings.config_dir
+        (config / "custom_components").mkdir(parents=True, exist_ok=True)
+        link = config / "custom_components" / "invisoutlet"
+        if not link.exists():
+            link.symlink_to(ROOT / "custom_components" / "invisoutlet")
+        text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+            http_port=settings.http_port,
+            frontend="frontend:" if settings.frontend else "",
+        )
+        (config / "configuration.yaml").write_text(text, encoding="utf-8")
+        storage = config / ".storage"
+        if not storage.exists():
+            storage.mkdir()
+            # The owner is created through the API; the other onboarding steps would
+            # only add integrations the demo does not need (weather, radio, TTS).
+            onboarding = {"done": ["core_config", "analytics", "integration"]}
+            for key, version, minor_version, data in (
+                ("core.config_entries", 1, 5, self._config_entries()),
+                ("onboarding", 4, 1, onboarding),
+            ):
+                stored: dict[str, Any] = {"version": version, "key": key}
+                stored["minor_version"] = minor_version
+                (storage / key).write_text(
+                    json.dumps(stored | {"data": data}), encoding="utf-8"
+                )
+
+    def _config_entries(self) -> dict[str, Any]:
+        """Return Home Assistant's config-entry storage with the simulated outlet."""
+        now = dt.datetime.now(dt.UTC).isoformat()
+        entry: dict[str, Any] = {
+            "created_at": now,
+            "data": {"host": HOST, "transport": "tcp", "port": self.settings.tcp_port},
+            "disabled_by": None,
+            "discovery_keys": {},
+            "domain": "invisoutlet",
+            "entry_id": secrets.token_hex(13).upper(),
+            "minor_version": 1,
+            "modified_at": now,
+            "options": self.settings.options,
+            "pref_disable_new_entities": False,
+            "pref_disable_polling": False,
+            "source": "user",
+            "subentries": [],
+            "title": f"InvisOutlet {SERIAL}",
+            "unique_id": SERIAL,
+            "version": 1,
+        }
+        return {"entries": [entry]}
+
+    async def _start_simulator(self) -> None:
+        """Start the simulator and wait for its "listening" line."""
+        settings = self.settings
+        args = [
+            "-m",
+            "tests.simulator",
+            f"--tcp-port={settings.tcp_port}",
+            f"--ws-port={settings.ws_port}",
+            f"--step-interval={settings.step_interval}",
+            f"--reboot-duration={settings.reboot_duration}",
+        ]
+        if settings.ota_failure:
+            args.append(f"--ota-failure={settings.ota_failure}")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+        )
+        self._processes.append(process)
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            line = await process.stdout.readline()
+        if b"listening" not in line:
+            msg = f"the simulator did not start: {line!r}"
+            raise RuntimeError(msg)
+
+    async def _start_home_assistant(self) -> None:
+        """Start hass on the generated folder; its log goes to that folder."""
+        log = (self.settings.config_dir / "hass.out").open("wb")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "homeassistant",
+            "--config",
+            str(self.settings.config_dir),
+            "--skip-pip",
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        log.close()
+        self._processes.append(process)
+
+    async def _wait_for_http(self, session: aiohttp.ClientSession) -> None:
+        """Wait until Home Assistant answers HTTP."""
+        async with asyncio.timeout(STARTUP_TIMEOUT):
+            while True:
+                if self._processes[-1].returncode is not None:
+                    msg = f"hass exited; see {self.settings.config_dir / 'hass.out'}"
+                    raise RuntimeError(msg)
+                try:
+                    async with session.get(f"{self.settings.url}/api/onboarding") as r:
+                        if r.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.5)
+
+    async def _onboard(self, session: aiohttp.ClientSession) -> str:
+        """Create the owner on first start; return an access token either way."""
+        url = self.settings.url
+        client_id = f"{url}/"
+        async with session.get(f"{url}/api/onboarding") as response:
+            steps = {step["step"]: step["done"] for step in await response.json()}
+        if steps.get("user") is False:
+            user = {
+                "client_id": client_id,
+                "name": "Demo",
+                "username": "demo",
+                "password": secrets.token_urlsafe(16),
+                "language": "en",
+            }
+            async with session.post(f"{url}/api/onboarding/users", json=user) as r:
+                code = (await r.json())["auth_code"]
+        else:
+            code = await self._trusted_network_login(session, client_id)
+        return await self._token(session, client_id, code)
+
+    async def _trusted_network_login(
+        self, session: aiohttp.ClientSession, client_id: str
+    ) -> str:
+        """Log in from 127.0.0.1 without a password (trusted_networks)."""
+        flow = {
+            "client_id": client_id,
+            "handler": ["trusted_networks", None],
+            "redirect_uri": client_id,
+        }
+        async with session.post(f"{self.settings.url}/auth/login_flow", json=flow) as r:
+            result = await r.json()
+        return str(result["result"])
+
+    async def _token(
+        self, session: aiohttp.ClientSession, client_id: str, code: str
+    ) -> str:
+        """Exchange an authorization code for an access token."""
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": client_id,
+        }
+        async with session.post(f"{self.settings.url}/auth/token", data=data) as r:
+            return str((await r.json())["access_token"])
+
+    async def stop(self) -> None:
+        """Stop hass, then the simulator: politely, then by force."""
+        for process in reversed(self._processes):
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    async with asyncio.timeout(STOP_TIMEOUT):
+                        await process.wait()
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+        self._processes.clear()
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=ROOT / "config")
+    parser.add_argument("--reset", action="store_true", help="start from a new folder")
+    parser.add_argument("--http-port", type=int, default=8123)
+    parser.add_argument("--tcp-port", type=int, default=3333)
+    parser.add_argument("--ws-port", type=int, default=8080)
+    parser.add_argument("--step-interval", type=float, default=1.0)
+    parser.add_argument("--reboot-duration", type=float, default=3.0)
+    return parser.parse_args(argv)
+
+
+async def _run(settings: DemoSettings) -> None:
+    """Run until Ctrl-C or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Demo(settings):
+        print(
+            f"Home Assistant is ready at {settings.url} (Ctrl-C stops it)", flush=True
+        )
+        await stop.wait()
+        print("Stopping Home Assistant and the simulator...", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo."""
+    args = _parse_args(argv)
+    if args.reset and args.config.exists():
+        shutil.rmtree(args.config)
+    settings = DemoSettings(
+        config_dir=args.config,
+        http_port=args.http_port,
+        tcp_port=args.tcp_port,
+        ws_port=args.ws_port,
+        step_interval=args.step_interval,
+        reboot_duration=args.reboot_duration,
+    )
+    asyncio.run(_run(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
