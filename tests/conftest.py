@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 from unittest.mock import patch
 
 from homeassistant.const import ATTR_ENTITY_ID, CONF_HOST, CONF_PORT
@@ -133,7 +134,7 @@ async def wait_for_state(
 
 async def start_install(
     hass: HomeAssistant, entity_id: str = FIRMWARE
-) -> asyncio.Task[None]:
+) -> asyncio.Task[Any]:
     """Start update.install in the background and wait until it is under way."""
     task = hass.async_create_task(
         hass.services.async_call(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from homeassistant.components import automation
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 import pytest
@@ -10,6 +9,7 @@ from pytest_homeassistant_custom_component.common import async_mock_service
 
 from .simulator import InvisOutletSimulator, OtaFailure
 
+AUTOMATION = "automation"
 FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
 
 
@@ -19,9 +19,9 @@ async def notifications(hass: HomeAssistant) -> list[ServiceCall]:
     calls = async_mock_service(hass, "notify", "mobile_app_phone")
     assert await async_setup_component(
         hass,
-        automation.DOMAIN,
+        AUTOMATION,
         {
-            automation.DOMAIN: {
+            AUTOMATION: {
                 "alias": "Install at night, then notify",
                 "triggers": {"trigger": "event", "event_type": "install_now"},
                 "actions": [

@@ -272,6 +272,7 @@ async def test_options_flow_sets_deco_update_method(
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    assert result["data_schema"] is not None
     schema_default = next(iter(result["data_schema"].schema)).default()
     assert schema_default == "automatic"
     result = await hass.config_entries.options.async_configure(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 import json
+from typing import Any
 from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant, State
@@ -26,7 +27,7 @@ async def test_diagnostics_redact_serials_macs_and_host(
     init_integration: MockConfigEntry,
 ) -> None:
     """Diagnostics show versions and link state but no serial, MAC or address."""
-    diagnostics = await get_diagnostics_for_config_entry(
+    diagnostics: Any = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration
     )
     text = json.dumps(diagnostics)

@@ -8,7 +8,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .conftest import start_install, wait_for_state
+from .conftest import FIRMWARE, start_install, wait_for_state
 from .simulator import InvisOutletSimulator, SimulatedDevice
 
 
@@ -19,12 +19,16 @@ async def test_setup_and_unload(
 ) -> None:
     """A reachable outlet loads, and unloading closes its connection."""
     assert init_integration.state is ConfigEntryState.LOADED
-    state = hass.states.get("update.invisoutlet_11a1f7000fe_firmware")
+    state = hass.states.get(FIRMWARE)
     assert state is not None
     assert state.state == "on"
+    client = init_integration.runtime_data.client
     await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
-    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    assert not client.connected
+    unloaded = hass.states.get(FIRMWARE)
+    assert unloaded is not None
+    assert unloaded.state == "unavailable"
 
 
 async def test_unload_during_install_ends_it_cleanly(

@@ -7,7 +7,7 @@ import re
 import shutil
 from typing import Any
 
-from homeassistant.components import automation, persistent_notification
+from homeassistant.components import persistent_notification
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from .conftest import FIRMWARE
 from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
 
+AUTOMATION = "automation"
 ROOT = Path(__file__).parent.parent
 BLUEPRINT = ROOT / "blueprints" / "automation" / "invisoutlet"
 
@@ -34,22 +35,20 @@ def readme_automations() -> list[dict[str, Any]]:
 async def setup_automation(hass: HomeAssistant, config: dict[str, Any]) -> None:
     """Set up one automation, and the notifications it sends."""
     assert await async_setup_component(hass, persistent_notification.DOMAIN, {})
-    assert await async_setup_component(
-        hass, automation.DOMAIN, {automation.DOMAIN: config}
-    )
+    assert await async_setup_component(hass, AUTOMATION, {AUTOMATION: config})
 
 
 async def notifications(hass: HomeAssistant) -> list[str]:
     """Return the titles of the persistent notifications shown."""
     shown = persistent_notification._async_get_or_create_notifications(hass)
-    return [notification["title"] for notification in shown.values()]
+    return [str(notification["title"]) for notification in shown.values()]
 
 
 async def run(hass: HomeAssistant, entity_id: str) -> None:
     """Run an automation's actions now, wait for them, then switch it off."""
     for service in ("trigger", "turn_off"):
         await hass.services.async_call(
-            automation.DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
+            AUTOMATION, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
         )
         await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -73,7 +72,7 @@ async def test_update_available_example_notifies(
         )
     ]
     await hass.services.async_call(
-        automation.DOMAIN, "turn_off", {ATTR_ENTITY_ID: "all"}, blocking=True
+        AUTOMATION, "turn_off", {ATTR_ENTITY_ID: "all"}, blocking=True
     )
 
 

@@ -24,7 +24,10 @@ RAISED_KEYS = {
 
 def strings() -> dict[str, object]:
     """Return strings.json."""
-    return json.loads((INTEGRATION / "strings.json").read_text(encoding="utf-8"))
+    data: dict[str, object] = json.loads(
+        (INTEGRATION / "strings.json").read_text(encoding="utf-8")
+    )
+    return data
 
 
 def test_english_translation_is_identical_to_strings() -> None:

@@ -28,10 +28,11 @@ TCP_KEEPALIVE = (
     (socket.TCP_KEEPCNT, 3),
 )
 
-# Where a top-level object may end: a "}" followed only by whitespace and then the
-# next object or the end of what has arrived. Inside valid JSON a "}" is never
-# followed by "{", so this finds boundaries at C speed; json.loads confirms each one.
-_BOUNDARY = re.compile(rb"}\s*(?={|\Z)")
+# Where a top-level object may end: a "}" that whitespace aside is followed by the
+# end of what has arrived or by anything but ",", "}" or "]". Inside valid JSON a "}"
+# is always followed by one of those three, so this finds boundaries at C speed;
+# json.loads confirms each candidate.
+_BOUNDARY = re.compile(rb"}\s*(?=[^,}\]\s]|\Z)")
 
 
 class Transport(StrEnum):
@@ -57,6 +58,16 @@ class JsonStreamDecoder:
 
     def feed(self, data: bytes) -> list[Any]:
         """Add received bytes; return every complete JSON value they finish."""
+        try:
+            return self._feed(data)
+        except InvisOutletProtocolError:
+            # Start afresh: the link is re-opened after this error anyway.
+            self._buffer.clear()
+            self._search_from = 0
+            raise
+
+    def _feed(self, data: bytes) -> list[Any]:
+        """Decode what the buffer holds after adding data."""
         buffer = self._buffer
         buffer += data
         values: list[Any] = []
@@ -73,8 +84,6 @@ class JsonStreamDecoder:
             del buffer[:start]
             self._search_from = max(self._search_from - start, 0)
         if len(buffer) > self._limit:
-            buffer.clear()
-            self._search_from = 0
             msg = f"message larger than {self._limit} bytes"
             raise InvisOutletProtocolError(msg)
         return values
@@ -231,11 +240,14 @@ class WebSocketConnection:
                 websocket = await client.ws_connect(
                     url, heartbeat=WEBSOCKET_HEARTBEAT, max_msg_size=MAX_MESSAGE_SIZE
                 )
-        except (TimeoutError, aiohttp.ClientError, OSError) as err:
+        except BaseException as err:
+            # Cancellation (close() during a connect) must not leak our session either.
             if session is None:
                 await client.close()
-            msg = f"cannot connect to {url}: {err!r}"
-            raise InvisOutletConnectionError(msg) from err
+            if isinstance(err, (TimeoutError, aiohttp.ClientError, OSError)):
+                msg = f"cannot connect to {url}: {err!r}"
+                raise InvisOutletConnectionError(msg) from err
+            raise
         return cls(websocket, None if session else client)
 
     async def send(self, message: dict[str, Any]) -> None:

@@ -116,7 +116,7 @@ class FirmwareUpdate:
             if tracker.tick(self._now()):
                 await self._read_versions()
             self._changed()
-            if (wakeup := tracker.next_wakeup) is None:
+            if self._stopped or (wakeup := tracker.next_wakeup) is None:
                 break
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
