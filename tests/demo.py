@@ -59,7 +59,7 @@ class Demo:
 
     settings: DemoSettings
     access_token: str | None = None
-    _processes: list[asyncio.subprocess.Process] = field(default_factory=list)
+    processes: list[asyncio.subprocess.Process] = field(default_factory=list)
 
     async def __aenter__(self) -> Self:
         """Start everything; stop what started if something fails."""
@@ -151,7 +151,7 @@ class Demo:
         process = await asyncio.create_subprocess_exec(
             sys.executable, *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE
         )
-        self._processes.append(process)
+        self.processes.append(process)
         assert process.stdout is not None
         async with asyncio.timeout(30):
             line = await process.stdout.readline()
@@ -174,13 +174,13 @@ class Demo:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         log.close()
-        self._processes.append(process)
+        self.processes.append(process)
 
     async def _wait_for_http(self, session: aiohttp.ClientSession) -> None:
         """Wait until Home Assistant answers HTTP."""
         async with asyncio.timeout(STARTUP_TIMEOUT):
             while True:
-                if self._processes[-1].returncode is not None:
+                if self.processes[-1].returncode is not None:
                     msg = f"hass exited; see {self.settings.config_dir / 'hass.out'}"
                     raise RuntimeError(msg)
                 try:
@@ -238,7 +238,7 @@ class Demo:
 
     async def stop(self) -> None:
         """Stop hass, then the simulator: politely, then by force."""
-        for process in reversed(self._processes):
+        for process in reversed(self.processes):
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
                 try:
@@ -247,7 +247,6 @@ class Demo:
                 except TimeoutError:
                     process.kill()
                     await process.wait()
-        self._processes.clear()
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:

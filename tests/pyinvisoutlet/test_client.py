@@ -353,12 +353,6 @@ async def test_acknowledgement_with_an_unknown_packet_id_is_dropped(
     assert "Ignored a stale reply from 127.0.0.1" in caplog.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transport.py _BOUNDARY: a complete reply followed by a NUL (or any "
-    "non-whitespace byte) in the same read is held back until another object "
-    "arrives, so its request times out",
-)
 async def test_reply_followed_by_a_nul_answers_its_request(
     client: InvisOutlet, simulator: InvisOutletSimulator, faults: Faults
 ) -> None:
@@ -804,12 +798,6 @@ async def stalled_port(
 
 
 @WEBSOCKET_ONLY
-@pytest.mark.xfail(
-    strict=True,
-    reason="transport.py WebSocketConnection.open only closes the session it created "
-    "on TimeoutError/ClientError/OSError; close() cancels a connect attempt with "
-    "CancelledError and that session is leaked unclosed",
-)
 async def test_close_during_a_websocket_connect_closes_its_session(
     client: InvisOutlet,
     simulator: InvisOutletSimulator,

@@ -505,12 +505,6 @@ async def test_stop_ends_follow_quietly(
 
 @with_device(hardware="A")
 @with_faults(ota_failure=OtaFailure.SILENT)
-@pytest.mark.xfail(
-    strict=True,
-    reason="updater.py _until_done: stop() during _read_versions() sets _wake, but the "
-    "loop then calls _changed() and _wake.clear() and sleeps until the next wakeup "
-    "without checking _stopped, so the stop is ignored for up to poll_interval",
-)
 async def test_stop_during_a_version_read_ends_install_promptly(
     make_client: ClientFactory, simulator: InvisOutletSimulator, faults: Faults
 ) -> None:
