@@ -41,7 +41,8 @@ def no_deprecated_calls_from_us(caplog: pytest.LogCaptureFixture) -> Iterator[No
     yield
     reported = [
         record.getMessage()
-        for record in caplog.records
+        for phase in ("setup", "call")
+        for record in caplog.get_records(phase)
         if "custom integration 'invisoutlet'" in record.getMessage()
     ]
     assert not reported, reported

@@ -82,6 +82,7 @@ class Demo:
         async with aiohttp.ClientSession() as session:
             await self._wait_for_http(session)
             self.access_token = await self._onboard(session)
+            await self._wait_until_running(session)
 
     def prepare(self) -> None:
         """Generate the configuration folder on first use; keep it afterwards."""
@@ -189,6 +190,18 @@ class Demo:
                             return
                 except aiohttp.ClientError:
                     pass
+                await asyncio.sleep(0.5)
+
+    async def _wait_until_running(self, session: aiohttp.ClientSession) -> None:
+        """Wait until Home Assistant has finished starting (HTTP answers earlier)."""
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        async with asyncio.timeout(STARTUP_TIMEOUT):
+            while True:
+                async with session.get(
+                    f"{self.settings.url}/api/config", headers=headers
+                ) as response:
+                    if (await response.json())["state"] == "RUNNING":
+                        return
                 await asyncio.sleep(0.5)
 
     async def _onboard(self, session: aiohttp.ClientSession) -> str:

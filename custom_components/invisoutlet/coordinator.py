@@ -9,7 +9,6 @@ from datetime import datetime
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -23,6 +22,7 @@ from .const import (
     OTA_TIMEOUTS,
     DecoMethod,
 )
+from .devices import async_sync_devices
 from .pyinvisoutlet import (
     Callback,
     DecoUpdateMethod,
@@ -113,7 +113,7 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
                     "found": info.serial,
                 },
             )
-        self._update_device_versions(info)
+        async_sync_devices(self.hass, self.config_entry.entry_id, info, self.host)
         return InvisOutletData(info=info, firmware=firmware)
 
     def _deco_changed(self, info: DeviceInfo) -> bool:
@@ -154,20 +154,6 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
             # Set before raising UpdateFailed so the base class does not log it again
             # as an error; it logs one info line when the outlet is back.
             self.last_update_success = False
-
-    def _update_device_versions(self, info: DeviceInfo) -> None:
-        """Keep the device registry's firmware versions current."""
-        versions = {info.serial: info.outlet.fw_rev}
-        if info.deco is not None and info.deco.serial:
-            versions[info.deco.serial] = info.deco.fw_rev
-        registry = dr.async_get(self.hass)
-        for device in dr.async_entries_for_config_entry(
-            registry, self.config_entry.entry_id
-        ):
-            for domain, serial in device.identifiers:
-                version = versions.get(serial) if domain == DOMAIN else None
-                if version and device.sw_version != version:
-                    registry.async_update_device(device.id, sw_version=version)
 
     async def async_refresh_firmware(self) -> None:
         """Read available updates now (homeassistant.update_entity)."""

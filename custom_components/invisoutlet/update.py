@@ -101,7 +101,7 @@ async def async_setup_entry(
             return
         known_decos.add(deco.serial)
         async_add_entities(
-            InvisOutletUpdateEntity(coordinator, description, deco)
+            InvisOutletUpdateEntity(coordinator, description, deco.serial)
             for description in DECO_UPDATES
         )
 

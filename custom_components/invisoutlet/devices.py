@@ -1,0 +1,65 @@
+"""The device registry entries of an outlet and its InvisDeco, kept current."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .const import DOMAIN, MANUFACTURER
+from .pyinvisoutlet import DecoModule, DeviceInfo
+
+
+def async_sync_devices(
+    hass: HomeAssistant, entry_id: str, info: DeviceInfo, host: str
+) -> None:
+    """Create or update the outlet's device and its InvisDeco's, linked together."""
+    registry = dr.async_get(hass)
+    outlet = registry.async_get_or_create(
+        config_entry_id=entry_id, **_outlet_fields(info, host)
+    )
+    deco = info.deco
+    if deco is None or deco.serial is None:
+        return
+    faceplate = registry.async_get_or_create(
+        config_entry_id=entry_id, **_deco_fields(deco)
+    )
+    # Linked by registry id: supported by every Home Assistant we support, whereas
+    # DeviceInfo's via_device is deprecated since 2026.8 and via_device_id is newer.
+    if faceplate.via_device_id != outlet.id:
+        registry.async_update_device(faceplate.id, via_device_id=outlet.id)
+
+
+def _outlet_fields(info: DeviceInfo, host: str) -> dict[str, Any]:
+    """Return the registry fields of the outlet."""
+    return {
+        "identifiers": {(DOMAIN, info.serial)},
+        "connections": _mac_connection(info.outlet.mac),
+        "manufacturer": MANUFACTURER,
+        "model": "InvisOutlet",
+        "name": f"InvisOutlet {info.serial}",
+        "serial_number": info.serial,
+        "sw_version": info.outlet.fw_rev,
+        "hw_version": info.outlet.hw_rev,
+        "configuration_url": f"http://{host}",
+    }
+
+
+def _deco_fields(deco: DecoModule) -> dict[str, Any]:
+    """Return the registry fields of the InvisDeco."""
+    return {
+        "identifiers": {(DOMAIN, deco.serial)},
+        "connections": _mac_connection(deco.mac),
+        "manufacturer": MANUFACTURER,
+        "model": f"InvisDeco {deco.model}" if deco.model else "InvisDeco",
+        "name": f"InvisDeco {deco.serial}",
+        "serial_number": deco.serial,
+        "sw_version": deco.fw_rev,
+        "hw_version": deco.hw_rev,
+    }
+
+
+def _mac_connection(mac: str | None) -> set[tuple[str, str]]:
+    """Return the registry connection of a MAC address, if known."""
+    return {(dr.CONNECTION_NETWORK_MAC, mac)} if mac else set()
