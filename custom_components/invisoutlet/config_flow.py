@@ -37,7 +37,18 @@ from .const import (
 from .coordinator import InvisOutletConfigEntry
 from .pyinvisoutlet import DeviceInfo, InvisOutlet, InvisOutletError, Transport
 
-HOST_SCHEMA = vol.Schema({vol.Required(CONF_HOST): str})
+
+def form_schema(fields: dict[Any, Any]) -> Any:
+    """Return a form schema.
+
+    Home Assistant 2026.8 replaced voluptuous with probatio and aliases the
+    `voluptuous` module to it, so this is a voluptuous schema on 2025.4 and a probatio
+    one on current releases: typed Any to fit either release's annotations.
+    """
+    return vol.Schema(fields)
+
+
+HOST_SCHEMA = form_schema({vol.Required(CONF_HOST): str})
 # RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -202,7 +213,7 @@ class InvisOutletOptionsFlow(OptionsFlow):
         """Show the InvisDeco update method."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
-        schema = vol.Schema(
+        schema = form_schema(
             {
                 vol.Required(
                     CONF_DECO_METHOD, default=DEFAULT_DECO_METHOD

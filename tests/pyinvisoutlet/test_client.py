@@ -431,15 +431,34 @@ async def test_packet_ids_in_flight_are_never_reused(
 async def test_framing_faults_still_decode(
     client: InvisOutlet, simulator: InvisOutletSimulator
 ) -> None:
-    """Split, packed and garbage-padded messages all reach the right request."""
+    """Split, packed and garbage-padded replies and pushes all decode."""
     pushes = Recorder[Message]()
     client.subscribe(SENSORS, pushes)
 
-    results = await asyncio.gather(client.device_info(), client.firmware_status())
+    # One after the other: a reply written byte by byte takes many loop iterations.
+    assert isinstance(await client.device_info(), DeviceInfo)
+    assert isinstance(await client.firmware_status(), FirmwareStatus)
     await simulator.push(SENSORS, [{"temperature": 21.5}])
 
-    assert [type(result) for result in results] == [DeviceInfo, FirmwareStatus]
     assert (await pushes.wait_for(1))[0].args == [{"temperature": 21.5}]
+
+
+@TCP_ONLY
+@with_faults(coalesce=True, garbage_between=b"\n")
+async def test_coalesced_replies_reach_their_requests(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """Replies packed into one TCP write each complete their own request."""
+    calls = [
+        client.device_info() if index % 2 else client.firmware_status()
+        for index in range(9)
+    ]
+
+    results = await asyncio.gather(*calls)
+
+    assert [type(result) for result in results] == [
+        DeviceInfo if index % 2 else FirmwareStatus for index in range(9)
+    ]
 
 
 async def test_oversized_message_drops_the_link_and_reconnects(
