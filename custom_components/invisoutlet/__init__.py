@@ -22,11 +22,15 @@ PLATFORMS = [Platform.UPDATE]
 
 async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) -> bool:
     """Connect to the outlet, read it once, and set up its entities."""
+    transport = Transport(entry.data[CONF_TRANSPORT])
     client = InvisOutlet(
         host=entry.data[CONF_HOST],
-        transport=Transport(entry.data[CONF_TRANSPORT]),
+        transport=transport,
         port=entry.data[CONF_PORT],
-        session=async_get_clientsession(hass),
+        # Raw TCP needs no HTTP session; only revA's WebSocket uses Home Assistant's.
+        session=async_get_clientsession(hass)
+        if transport is Transport.WEBSOCKET
+        else None,
         request_timeout=REQUEST_TIMEOUT,
         backoff=RECONNECT_BACKOFF,
     )

@@ -816,6 +816,33 @@ async def stalled_port(
     await server.wait_closed()
 
 
+# A WebSocket handshake to the stalled port hangs: the way to hold a connection
+# attempt open on loopback (a TCP connect there succeeds at once).
+@WEBSOCKET_ONLY
+async def test_reconnect_now_during_a_connection_attempt_is_not_forgotten(
+    make_client: ClientFactory,
+    simulator: InvisOutletSimulator,
+    stalled_port: tuple[int, asyncio.Event],
+) -> None:
+    """reconnect_now() during a hanging attempt retries as soon as that attempt ends."""
+    port, accepted = stalled_port
+    client = make_client(backoff=SLOW_BACKOFF, connect_timeout=SHORT_TIMEOUT)
+    links = Recorder[bool]()
+    client.subscribe_link(links)
+    await client.connect()
+    client.port = port  # the old address, where the outlet no longer answers
+    await simulator.drop_connections()
+    await links.wait_for(2)
+    client.reconnect_now()
+    async with asyncio.timeout(WAIT):
+        await accepted.wait()
+
+    client.port = simulator.ws_port  # zeroconf found the outlet at its new address
+    client.reconnect_now()
+
+    assert await links.wait_for(3, timeout=1.0) == [True, False, True]
+
+
 @WEBSOCKET_ONLY
 async def test_close_during_a_websocket_connect_closes_its_session(
     client: InvisOutlet,

@@ -28,6 +28,7 @@ from custom_components.invisoutlet.pyinvisoutlet.transport import (
     MAX_MESSAGE_SIZE,
     TCP_KEEPALIVE,
     Connection,
+    OversizedMessageError,
     TcpConnection,
     WebSocketConnection,
     encode,
@@ -279,29 +280,39 @@ def test_large_message_in_one_byte_reads_decodes() -> None:
         pytest.param(b"\x00", id="NUL"),
         pytest.param(b"garbage", id="text"),
         pytest.param(b" \r\n#", id="whitespace and text"),
-        pytest.param(
-            b"]",
-            id="]",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="transport.py _BOUNDARY never takes a '}' followed by ',', '}' "
-                "or ']' as a boundary, so an object followed by a stray ']' or ',' is "
-                "held back until the next object arrives",
-            ),
-        ),
-        pytest.param(
-            b",",
-            id=",",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="same as ']': a stray ',' after an object holds it back",
-            ),
-        ),
     ],
 )
 def test_trailing_garbage_does_not_hold_back_a_complete_object(trailer: bytes) -> None:
     """An object followed by non-JSON bytes in the same read comes out at once."""
     assert JsonStreamDecoder().feed(compact(REPLY) + trailer) == [REPLY]
+
+
+@pytest.mark.parametrize("trailer", [b"]", b","])
+def test_stray_closing_punctuation_delays_an_object_to_the_next_one(
+    trailer: bytes,
+) -> None:
+    """A "]" or "," after an object is held back with it until the next message."""
+    # Inside JSON a "}" is followed by "," "}" or "]", so the search cannot tell.
+    decoder = JsonStreamDecoder()
+
+    assert decoder.feed(compact(REPLY) + trailer) == []
+    assert decoder.feed(compact(REPLY)) == [REPLY, REPLY]
+
+
+def test_braces_inside_strings_cost_linear_time() -> None:
+    """Many "}" inside string values still decode in one pass (no quadratic work)."""
+    body = b'{"v":[' + b",".join(b'"a}b"' for _ in range(8000)) + b"]}"
+
+    assert JsonStreamDecoder().feed(body) == [json.loads(body)]
+
+
+def test_values_before_an_oversized_message_are_kept() -> None:
+    """A reply decoded in the same read as an oversized message is not lost."""
+    decoder = JsonStreamDecoder()
+
+    with pytest.raises(OversizedMessageError) as raised:
+        decoder.feed(compact(REPLY) + sized_object(70_000))
+    assert raised.value.decoded == [REPLY]
 
 
 def test_encode_is_compact_json() -> None:

@@ -116,9 +116,10 @@ async def observe(
     return Observed(update, tracker, shown)
 
 
-def assert_released(client: InvisOutlet) -> None:
+def assert_released(client: InvisOutlet, update: FirmwareUpdate) -> None:
     """Check that a finished update left no listener and no reboot expectation."""
     assert all(not listeners for listeners in client._push_listeners.values())
+    assert update._link_changed not in client._link_listeners
     assert not client._reboot_expected
 
 
@@ -140,7 +141,7 @@ async def test_reva_outlet_update_succeeds_with_the_new_version_read_back(
     assert links.values == [False, True]
     status = await client.firmware_status()
     assert (status.outlet_fw, status.www_fw) == ("1.3.0", "0.3.0")
-    assert_released(client)
+    assert_released(client, observed.update)
 
 
 async def test_revb_outlet_update_survives_the_restart_at_start(
@@ -329,7 +330,7 @@ async def test_failure_is_raised_with_its_reason(
 
     assert observed.tracker.phase is OtaPhase.FAILED
     assert observed.phases[-1] is OtaPhase.FAILED
-    assert_released(client)
+    assert_released(client, observed.update)
 
 
 @with_faults(ota_failure=OtaFailure.STALL)
@@ -443,7 +444,7 @@ async def test_follow_sees_an_update_started_elsewhere_to_its_end(
         await following
     assert observed.tracker.phase is OtaPhase.SUCCEEDED
     assert simulator.requests_for(21) == []
-    assert_released(client)
+    assert_released(client, observed.update)
 
 
 @with_faults(ota_failure=OtaFailure.DOWNLOAD_FAILED)
@@ -484,7 +485,7 @@ async def test_stop_makes_install_raise_interrupted(
             await installing
     assert raised.value.reason == OtaError.INTERRUPTED
     assert observed.tracker.active
-    assert_released(client)
+    assert_released(client, observed.update)
 
 
 async def test_stop_ends_follow_quietly(
@@ -500,7 +501,7 @@ async def test_stop_ends_follow_quietly(
     async with asyncio.timeout(WAIT):
         await following
     assert observed.tracker.active
-    assert_released(client)
+    assert_released(client, observed.update)
 
 
 @with_device(hardware="A")
@@ -511,7 +512,7 @@ async def test_stop_during_a_version_read_ends_install_promptly(
     """stop() while versions are being read ends install() once the read is over."""
     client = make_client(request_timeout=SHORT_TIMEOUT)
     await client.connect()
-    # The start deadline passes at once and the stall check reads 12, which hangs.
+    # No progress ever comes: after 0.1 s the stall check reads 12, left unanswered.
     timeouts = OtaTimeouts(start=0.1, progress=0.1, reboot=5, verify=5, poll_interval=2)
     observed = await observe(client, DECO, timeouts)
     faults.silent_callbacks.add(Callback.DEVICE_INFO)

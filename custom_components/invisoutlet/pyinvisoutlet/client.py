@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, field
+from functools import partial
 import logging
 import random
 from typing import TYPE_CHECKING, Any, Self
@@ -25,7 +27,13 @@ from .models import (
     Message,
     UpdateTarget,
 )
-from .transport import DEFAULT_PORTS, Connection, Transport, open_connection
+from .transport import (
+    DEFAULT_PORTS,
+    Connection,
+    OversizedMessageError,
+    Transport,
+    open_connection,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -77,6 +85,10 @@ class InvisOutlet:
     )
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _reboot_expected: bool = field(default=False, init=False, repr=False)
+    # packetIDs whose requests gave up waiting: a late reply to one is not a push.
+    _expired: deque[int] = field(
+        default_factory=lambda: deque(maxlen=64), init=False, repr=False
+    )
 
     @property
     def connected(self) -> bool:
@@ -124,12 +136,12 @@ class InvisOutlet:
         """Call listener with every push of this callback; return an unsubscribe."""
         listeners = self._push_listeners.setdefault(callback_name, [])
         listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return partial(_discard, listeners, listener)
 
     def subscribe_link(self, listener: LinkListener) -> Callable[[], None]:
         """Call listener with True when the link comes up and False when it drops."""
         self._link_listeners.append(listener)
-        return lambda: self._link_listeners.remove(listener)
+        return partial(_discard, self._link_listeners, listener)
 
     def expect_reboot(self, expected: bool) -> None:
         """Retry quickly while the outlet is expected to restart."""
@@ -162,9 +174,12 @@ class InvisOutlet:
             payload["callbackArgs"] = args
         try:
             await connection.send({"packetID": packet_id, "payload": payload})
-            async with asyncio.timeout(timeout or self.request_timeout):
+            async with asyncio.timeout(
+                self.request_timeout if timeout is None else timeout
+            ):
                 message = await future
         except TimeoutError as err:
+            self._expired.append(packet_id)
             msg = f"{self.host} did not answer callback {callback_name} in time"
             raise InvisOutletTimeoutError(msg) from err
         finally:
@@ -190,6 +205,9 @@ class InvisOutlet:
         timeout: float | None = None,
     ) -> bool | None:
         """Send callback 21; return its immediate answer, None when none came."""
+        if not self.connected:
+            msg = f"not connected to {self.host}"
+            raise InvisOutletConnectionError(msg)
         # The vendor sends method 0 with the outlet target (protocol.md §4.3).
         args = [int(target), int(method) if target is UpdateTarget.DECO else 0]
         try:
@@ -227,6 +245,12 @@ class InvisOutlet:
                 for value in await connection.receive():
                     received = True
                     self._dispatch(value)
+        except OversizedMessageError as err:
+            for value in err.decoded:
+                self._dispatch(value)
+            LOGGER.warning(
+                "Dropped the link to %s to resynchronise: %s", self.host, err
+            )
         except InvisOutletError as err:
             LOGGER.debug("Link to %s lost: %s", self.host, err)
         self._connection = None
@@ -250,10 +274,11 @@ class InvisOutlet:
 
     async def _sleep(self, delay: float) -> None:
         """Wait for delay seconds, or less when woken by reconnect_now()."""
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(delay):
                 await self._wake.wait()
+        # Cleared after waiting: a wake-up during a connect attempt is not forgotten.
+        self._wake.clear()
 
     def _link_up(self, connection: Connection) -> None:
         """Adopt a new link and tell the listeners."""
@@ -289,7 +314,7 @@ class InvisOutlet:
             if not pending.future.done():
                 pending.future.set_result(message)
             return
-        if message.callback_name is None:
+        if message.callback_name is None or message.packet_id in self._expired:
             LOGGER.debug("Ignored a stale reply from %s: %s", self.host, value)
             return
         for listener in list(self._push_listeners.get(message.callback_name, ())):
@@ -307,6 +332,12 @@ class InvisOutlet:
             packet_id = random.randint(100_000, 999_999)  # noqa: S311
             if packet_id not in self._pending:
                 return packet_id
+
+
+def _discard[T](items: list[T], item: T) -> None:
+    """Remove item from items if it is still there (unsubscribing twice is harmless)."""
+    with contextlib.suppress(ValueError):
+        items.remove(item)
 
 
 def _is_reply(message: Message, callback_name: int) -> bool:

@@ -33,6 +33,18 @@ TCP_KEEPALIVE = (
 # is always followed by one of those three, so this finds boundaries at C speed;
 # json.loads confirms each candidate.
 _BOUNDARY = re.compile(rb"}\s*(?=[^,}\]\s]|\Z)")
+# Tokens for finding an object's exact end when a "}" inside a string fooled the
+# boundary search: whole strings (skipped), braces, and a string not yet ended.
+_TOKEN = re.compile(rb'(?s)"(?:[^"\\]|\\.)*"|[{}]|"')
+
+
+class OversizedMessageError(InvisOutletProtocolError):
+    """A message exceeded the bound; `decoded` holds what arrived before it."""
+
+    def __init__(self, limit: int) -> None:
+        """Describe the bound that was exceeded."""
+        super().__init__(f"message larger than {limit} bytes")
+        self.decoded: list[Any] = []
 
 
 class Transport(StrEnum):
@@ -58,19 +70,21 @@ class JsonStreamDecoder:
 
     def feed(self, data: bytes) -> list[Any]:
         """Add received bytes; return every complete JSON value they finish."""
+        values: list[Any] = []
         try:
-            return self._feed(data)
-        except InvisOutletProtocolError:
-            # Start afresh: the link is re-opened after this error anyway.
+            self._feed(data, values)
+        except OversizedMessageError as err:
+            # Start afresh (the link is re-opened), keeping what came before.
             self._buffer.clear()
             self._search_from = 0
+            err.decoded = values
             raise
+        return values
 
-    def _feed(self, data: bytes) -> list[Any]:
+    def _feed(self, data: bytes, values: list[Any]) -> None:
         """Decode what the buffer holds after adding data."""
         buffer = self._buffer
         buffer += data
-        values: list[Any] = []
         start = self._skip_to_object(0)
         while start >= 0:
             end = self._decode_at(start, values)
@@ -84,9 +98,7 @@ class JsonStreamDecoder:
             del buffer[:start]
             self._search_from = max(self._search_from - start, 0)
         if len(buffer) > self._limit:
-            msg = f"message larger than {self._limit} bytes"
-            raise InvisOutletProtocolError(msg)
-        return values
+            raise OversizedMessageError(self._limit)
 
     def _skip_to_object(self, pos: int) -> int:
         """Return the index of the next "{" at or after pos, -1 when there is none."""
@@ -100,13 +112,14 @@ class JsonStreamDecoder:
         """Decode the object starting at start; return where to go on, -1 to wait."""
         buffer = self._buffer
         search_from = max(start, self._search_from)
-        while match := _BOUNDARY.search(buffer, search_from):
-            end = match.start() + 1
-            outcome = self._try_decode(start, end, values)
+        if match := _BOUNDARY.search(buffer, search_from):
+            outcome = self._try_decode(start, match.start() + 1, values)
+            if outcome is None and (end := _object_end(buffer, start)) is not None:
+                # The candidate was a "}" inside a string: decode at the exact end.
+                outcome = self._try_decode(start, end, values)
             if outcome is not None:
                 self._search_from = 0
                 return outcome
-            search_from = end
         # Only a "}" at the current end can become a boundary once more bytes arrive.
         last_brace = buffer.rfind(b"}", start)
         self._search_from = len(buffer) if last_brace < 0 else last_brace
@@ -115,8 +128,7 @@ class JsonStreamDecoder:
     def _try_decode(self, start: int, end: int, values: list[Any]) -> int | None:
         """Decode buffer[start:end]; return where to go on, None if it is incomplete."""
         if end - start > self._limit:
-            msg = f"message larger than {self._limit} bytes"
-            raise InvisOutletProtocolError(msg)
+            raise OversizedMessageError(self._limit)
         try:
             text = self._buffer[start:end].decode()
             values.append(json.loads(text))
@@ -133,6 +145,22 @@ class JsonStreamDecoder:
             LOGGER.warning("Skipped undecodable message from the outlet: %s", err)
             return end
         return end
+
+
+def _object_end(buffer: bytearray, start: int) -> int | None:
+    """Return the end of the object at start, skipping strings; None if unfinished."""
+    depth = 0
+    for token in _TOKEN.finditer(buffer, start):
+        kind = token.group()
+        if kind == b"{":
+            depth += 1
+        elif kind == b"}":
+            depth -= 1
+            if depth == 0:
+                return token.end()
+        elif kind == b'"':
+            return None
+    return None
 
 
 class Connection(Protocol):

@@ -22,7 +22,7 @@ from .models import (
 from .ota import InstalledVersions, OtaError, OtaTracker
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
     from .client import InvisOutlet
 
@@ -125,16 +125,22 @@ class FirmwareUpdate:
 
     async def _read_versions(self) -> None:
         """Read 12 and 20 and give the tracker what they show."""
-        info = status = None
-        try:
-            info = await self.client.device_info()
-            status = await self.client.firmware_status()
-        except InvisOutletError as err:
-            LOGGER.debug("Reading versions during the update failed: %s", err)
-        if info is None and status is None:
+        info = await self._try(self.client.device_info)
+        # 20 is read even when 12 failed: it alone has the web interface version.
+        status = None if self._stopped else await self._try(self.client.firmware_status)
+        if self._stopped or (info is None and status is None):
             return
         versions = InstalledVersions.read(info, status)
         self.tracker.versions_read(versions, self._now())
+
+    @staticmethod
+    async def _try[T](read: Callable[[], Awaitable[T]]) -> T | None:
+        """Return what a read returns, None if it fails."""
+        try:
+            return await read()
+        except InvisOutletError as err:
+            LOGGER.debug("Reading versions during the update failed: %s", err)
+            return None
 
     def _link_changed(self, up: bool) -> None:
         """Feed a link change to the tracker."""

@@ -1,0 +1,37 @@
+"""Run many simulated outlets in one process for the benchmark (tests/bench.py).
+
+``python -m tests.bench_fleet N`` starts N simulators on random 127.0.0.1 ports,
+prints one JSON line ``[[serial, tcp_port], ...]`` and runs until SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+import json
+import signal
+import sys
+
+from .simulator import InvisOutletSimulator, SimulatedDevice
+
+
+async def serve(count: int) -> None:
+    """Serve `count` outlets until told to stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with AsyncExitStack() as stack:
+        outlets = []
+        for index in range(count):
+            device = SimulatedDevice(serial=f"11A1F7{index:05X}")
+            simulator = InvisOutletSimulator(device=device)
+            await stack.enter_async_context(simulator)
+            outlets.append([device.serial, simulator.tcp_port])
+        sys.stdout.write(json.dumps(outlets) + "\n")
+        sys.stdout.flush()
+        await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(int(sys.argv[1])))
