@@ -28,6 +28,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     Transport,
     UpdateTarget,
     client as client_module,
+    transport as transport_module,
 )
 from custom_components.invisoutlet.pyinvisoutlet.transport import open_connection
 from tests.simulator import (
@@ -472,6 +473,59 @@ async def test_oversized_message_drops_the_link_and_reconnects(
     await assert_usable(client)
 
 
+@TCP_ONLY
+async def test_push_before_an_oversized_message_in_one_read_is_delivered(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    links: Recorder[bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What arrived ahead of an oversized message in the same read is dispatched."""
+    monkeypatch.setattr(transport_module, "READ_SIZE", 1 << 20)
+    pushes = Recorder[Message]()
+    client.subscribe(SENSORS, pushes)
+    push = envelope(1, callback_name=SENSORS, args=[])
+
+    await simulator.send_raw(push + oversized())
+
+    assert len(await pushes.wait_for(1)) == 1
+    assert await links.wait_for(2) == [False, True]
+
+
+async def test_unexpected_error_while_reconnecting_does_not_end_the_loop(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    links: Recorder[bool],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A surprise from the socket layer is logged and the next attempt goes on."""
+    failures = iter([RuntimeError("surprise")])
+
+    async def open_once_broken(*args: Any) -> Any:
+        if (error := next(failures, None)) is not None:
+            raise error
+        return await open_connection(*args)
+
+    monkeypatch.setattr(client_module, "open_connection", open_once_broken)
+    await simulator.drop_connections()
+
+    assert await links.wait_for(2) == [False, True]
+    assert "Reconnecting to 127.0.0.1 failed" in caplog.text
+    await assert_usable(client)
+
+
+async def test_start_update_while_disconnected_fails_at_once(
+    client: InvisOutlet, simulator: InvisOutletSimulator, links: Recorder[bool]
+) -> None:
+    """Starting an update without a link is a connection error, not "no answer"."""
+    await simulator.set_refusing(True)
+    await links.wait_for(1)
+
+    with pytest.raises(InvisOutletConnectionError):
+        await client.start_firmware_update(UpdateTarget.OUTLET)
+
+
 # Pushes and link events -------------------------------------------------------------
 
 
@@ -761,22 +815,23 @@ async def test_reconnect_now_cuts_a_long_wait_short(
 
 
 @TCP_ONLY
-async def test_reconnect_now_adopts_a_new_address(
+async def test_reconnect_now_reconnects_at_once_to_the_given_address(
     make_client: ClientFactory, simulator: InvisOutletSimulator
 ) -> None:
-    """reconnect_now(host) reconnects at once to the address it is given."""
+    """reconnect_now(host) cuts a long backoff short and uses the address given."""
     client = make_client(backoff=SLOW_BACKOFF)
     links = Recorder[bool]()
     client.subscribe_link(links)
     await client.connect()
     await simulator.drop_connections()
     await links.wait_for(2)
+    client.host = "outlet.invalid"  # where it was; never contacted again
 
-    # Another spelling of the loopback address: the only host pytest-socket allows.
-    client.reconnect_now("127.1")
+    # pytest-socket allows 127.0.0.1 only, so the new address is that one.
+    client.reconnect_now("127.0.0.1")
 
     assert await links.wait_for(3) == [True, False, True]
-    assert client.host == "127.1"
+    assert client.host == "127.0.0.1"
     await assert_usable(client)
 
 

@@ -8,12 +8,15 @@ import json
 import logging
 import re
 import socket
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 from yarl import URL
 
 from .exceptions import InvisOutletConnectionError, InvisOutletProtocolError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
 
 LOGGER = logging.getLogger(__package__)
 
@@ -238,7 +241,7 @@ class TcpConnection:
 
 
 class WebSocketConnection:
-    """WebSocket link: one JSON object per text frame, with a heartbeat."""
+    """WebSocket link: one JSON object per text frame, kept alive by pings."""
 
     def __init__(
         self,
@@ -248,6 +251,7 @@ class WebSocketConnection:
         """Wrap an open WebSocket; owned_session is closed with it."""
         self._websocket = websocket
         self._owned_session = owned_session
+        self._ping_unanswered = False
         # Frames go through the stream decoder too, so padding or two objects in one
         # frame still parse (protocol.md §2.5).
         self._decoder = JsonStreamDecoder()
@@ -265,8 +269,10 @@ class WebSocketConnection:
         url = URL.build(scheme="ws", host=host, port=port, path="/ws")
         try:
             async with asyncio.timeout(timeout):
+                # Our own keep-alive in receive(): aiohttp's heartbeat timer can be
+                # re-armed by the close handshake and outlive the connection.
                 websocket = await client.ws_connect(
-                    url, heartbeat=WEBSOCKET_HEARTBEAT, max_msg_size=MAX_MESSAGE_SIZE
+                    url, autoping=False, max_msg_size=MAX_MESSAGE_SIZE
                 )
         except BaseException as err:
             # Cancellation (close() during a connect) must not leak our session either.
@@ -287,8 +293,22 @@ class WebSocketConnection:
             raise InvisOutletConnectionError(msg) from err
 
     async def receive(self) -> list[Any]:
-        """Wait for the next frame."""
-        frame = await self._websocket.receive()
+        """Wait for the next frame; ping when the link has been quiet too long."""
+        try:
+            frame = await self._websocket.receive(timeout=WEBSOCKET_HEARTBEAT)
+        except TimeoutError as err:
+            if self._ping_unanswered:
+                msg = "the outlet did not answer a ping"
+                raise InvisOutletConnectionError(msg) from err
+            self._ping_unanswered = True
+            await self._control(self._websocket.ping())
+            return []
+        self._ping_unanswered = False
+        if frame.type is aiohttp.WSMsgType.PING:
+            await self._control(self._websocket.pong(frame.data))
+            return []
+        if frame.type is aiohttp.WSMsgType.PONG:
+            return []
         if frame.type is aiohttp.WSMsgType.TEXT:
             return self._decoder.feed(frame.data.encode())
         if frame.type is aiohttp.WSMsgType.BINARY:
@@ -300,6 +320,15 @@ class WebSocketConnection:
             raise InvisOutletProtocolError(msg)
         msg = f"the WebSocket closed ({frame.type.name})"
         raise InvisOutletConnectionError(msg)
+
+    @staticmethod
+    async def _control(sending: Awaitable[None]) -> None:
+        """Send a ping or pong; a failure means the link is gone."""
+        try:
+            await sending
+        except (aiohttp.ClientError, OSError, RuntimeError) as err:
+            msg = f"sending a control frame failed: {err!r}"
+            raise InvisOutletConnectionError(msg) from err
 
     async def close(self) -> None:
         """Close the WebSocket, and the session if this link created it."""
