@@ -290,6 +290,19 @@ async def test_install_refused_while_an_update_started_elsewhere_runs(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_first_progress_of_an_update_started_elsewhere_is_shown(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """The very first progress message of a vendor-app update shows at once."""
+    await simulator.push(22, [3, 5])
+    await wait_for(hass, lambda: in_progress(hass, WEB_INTERFACE))
+    state = hass.states.get(WEB_INTERFACE)
+    assert state is not None
+    assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 5
+    await hass.config_entries.async_unload(entity_registry_entry_id(hass))
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_update_entity_rechecks_available_updates(
     hass: HomeAssistant, simulator: InvisOutletSimulator
 ) -> None:

@@ -230,8 +230,9 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
             target, firmware, self._now(), OTA_TIMEOUTS, external=True
         )
         update = FirmwareUpdate(self.client, tracker, self.async_update_listeners)
-        update.handle(message)
+        # Adopted before it takes the message, so the entities show it at once.
         self.firmware_update = update
+        update.handle(message)
         self.config_entry.async_create_background_task(
             self.hass, self._follow(update), f"{self.name} external firmware update"
         )
