@@ -269,7 +269,7 @@ class InvisOutlet:
             except InvisOutletConnectionError as err:
                 LOGGER.debug("Reconnecting to %s failed: %s", self.host, err)
                 continue
-            except Exception:  # noqa: BLE001 - nothing may end the reconnect loop
+            except Exception:  # nothing may end the reconnect loop
                 LOGGER.warning("Reconnecting to %s failed", self.host, exc_info=True)
                 continue
             self._link_up(connection)
