@@ -25,21 +25,23 @@ def invisoutlet_exception_handler[**P](
     async def handler(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             await func(*args, **kwargs)
-        except InvisOutletUpdateError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key=err.reason
-            ) from err
-        except InvisOutletConnectionError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"error": str(err)},
-            ) from err
         except InvisOutletError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="device_error",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise _translated(err) from err
 
     return handler
+
+
+def _translated(err: InvisOutletError) -> HomeAssistantError:
+    """Return the translated error a user sees for a library error."""
+    if isinstance(err, InvisOutletUpdateError):
+        return HomeAssistantError(translation_domain=DOMAIN, translation_key=err.reason)
+    key = (
+        "communication_error"
+        if isinstance(err, InvisOutletConnectionError)
+        else "device_error"
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"error": str(err)},
+    )

@@ -35,12 +35,24 @@ class InvisOutletUpdateEntityDescription(UpdateEntityDescription):
     latest_fn: Callable[[InvisOutletData], str | None]
 
 
-def _deco_installed(data: InvisOutletData) -> str | None:
-    """Return the InvisDeco firmware: 12 is fresher than 20."""
-    deco = data.info.deco
-    return (deco.fw_rev if deco else None) or (
-        data.firmware.deco_fw if data.firmware else None
-    )
+def _firmware(field: str) -> Callable[[InvisOutletData], str | None]:
+    """Return a reader of one version from the last available-updates answer (20)."""
+
+    def read(data: InvisOutletData) -> str | None:
+        return getattr(data.firmware, field) if data.firmware else None
+
+    return read
+
+
+def _installed(module: str, field: str) -> Callable[[InvisOutletData], str | None]:
+    """Return a reader of an installed version: device information (12) first."""
+    from_status = _firmware(field)
+
+    def read(data: InvisOutletData) -> str | None:
+        block = getattr(data.info, module)
+        return (block.fw_rev if block else None) or from_status(data)
+
+    return read
 
 
 UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
@@ -49,23 +61,16 @@ UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
         translation_key="firmware",
         component=UpdateType.OUTLET_FIRMWARE,
         target=UpdateTarget.OUTLET,
-        installed_fn=lambda data: (
-            data.info.outlet.fw_rev
-            or (data.firmware.outlet_fw if data.firmware else None)
-        ),
-        latest_fn=lambda data: (
-            data.firmware.outlet_fw_available if data.firmware else None
-        ),
+        installed_fn=_installed("outlet", "outlet_fw"),
+        latest_fn=_firmware("outlet_fw_available"),
     ),
     InvisOutletUpdateEntityDescription(
         key="web_interface",
         translation_key="web_interface",
         component=UpdateType.WEB_INTERFACE,
         target=UpdateTarget.OUTLET,
-        installed_fn=lambda data: data.firmware.www_fw if data.firmware else None,
-        latest_fn=lambda data: (
-            data.firmware.www_fw_available if data.firmware else None
-        ),
+        installed_fn=_firmware("www_fw"),
+        latest_fn=_firmware("www_fw_available"),
     ),
 )
 DECO_UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
@@ -74,10 +79,8 @@ DECO_UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
         translation_key="deco_firmware",
         component=UpdateType.DECO_FIRMWARE,
         target=UpdateTarget.DECO,
-        installed_fn=_deco_installed,
-        latest_fn=lambda data: (
-            data.firmware.deco_fw_available if data.firmware else None
-        ),
+        installed_fn=_installed("deco", "deco_fw"),
+        latest_fn=_firmware("deco_fw_available"),
     ),
 )
 
