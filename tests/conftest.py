@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
 from unittest.mock import patch
 
-from homeassistant.const import ATTR_ENTITY_ID, CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import device_registry as dr
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import Backoff, OtaTimeouts
 
+from .common import SERIAL
 from .simulator import InvisOutletSimulator, SimulatedDevice
 
-SERIAL = "11A1F7000FE"
-DECO_SERIAL = "0003C44076"
-FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
 # Short enough that every OTA path runs in well under a second.
 FAST_OTA = OtaTimeouts(
     start=1.0, progress=0.5, reboot=1.0, verify=0.5, poll_interval=0.05
@@ -109,40 +104,3 @@ async def init_integration(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
-
-
-def get_device(hass: HomeAssistant, serial: str) -> dr.DeviceEntry:
-    """Return our device with this serial (same call on every supported HA)."""
-    registry = dr.async_get(hass)
-    entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
-    for device in dr.async_entries_for_config_entry(registry, entry_id):
-        if (DOMAIN, serial) in device.identifiers:
-            return device
-    raise AssertionError(f"no device {serial}")
-
-
-async def wait_for_state(
-    hass: HomeAssistant,
-    condition: Callable[[State], bool],
-    timeout: float = 3.0,
-    entity_id: str = FIRMWARE,
-) -> None:
-    """Wait until an entity's state satisfies condition."""
-    async with asyncio.timeout(timeout):
-        while not ((state := hass.states.get(entity_id)) and condition(state)):  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-
-
-async def start_install(
-    hass: HomeAssistant, entity_id: str = FIRMWARE
-) -> asyncio.Task[Any]:
-    """Start update.install in the background and wait until it is under way."""
-    task = hass.async_create_task(
-        hass.services.async_call(
-            "update", "install", {ATTR_ENTITY_ID: entity_id}, blocking=True
-        )
-    )
-    await wait_for_state(
-        hass, lambda state: state.attributes.get("in_progress") is True, 3.0, entity_id
-    )
-    return task

@@ -7,10 +7,10 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_mock_service
 
+from .common import FIRMWARE
 from .simulator import InvisOutletSimulator, OtaFailure
 
 AUTOMATION = "automation"
-FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
 
 
 @pytest.fixture

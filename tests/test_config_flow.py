@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from ipaddress import ip_address
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.invisoutlet.const import CONF_DECO_METHOD, CONF_TRANSPORT, DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import InvisOutlet, Transport
 
-from .conftest import SERIAL
+from .common import SERIAL, zeroconf_info
 from .simulator import InvisOutletSimulator
 
 CLOSED_PORT = 9  # discard: nothing listens on loopback
@@ -32,22 +30,6 @@ def probe_simulator(simulator: InvisOutletSimulator) -> Iterator[None]:
     )
     with patch("custom_components.invisoutlet.config_flow.PROBE_ORDER", order):
         yield
-
-
-def zeroconf_info(
-    serial: str | None = SERIAL, host: str = "127.0.0.1"
-) -> ZeroconfServiceInfo:
-    """Return what zeroconf reports for an InvisOutlet."""
-    properties = {"device": "InvisOutlet"} | ({"sn": serial} if serial else {})
-    return ZeroconfServiceInfo(
-        ip_address=ip_address(host),
-        ip_addresses=[ip_address(host)],
-        port=3333,
-        hostname=f"{serial}.local.",
-        type="_invis._tcp.local.",
-        name=f"{serial}._invis._tcp.local.",
-        properties=properties,
-    )
 
 
 async def test_user_step_creates_entry_over_tcp(

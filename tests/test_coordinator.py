@@ -22,11 +22,9 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.invisoutlet.const import DOMAIN
 
-from .conftest import DECO_SERIAL, SERIAL, get_device
+from .common import DECO_FIRMWARE, DECO_SERIAL, FIRMWARE, SERIAL, get_device
 from .simulator import InvisOutletSimulator, SimulatedDevice
 
-FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
-DECO_FIRMWARE = "update.invisdeco_0003c44076_firmware"
 LOGGER_NAME = "custom_components.invisoutlet"
 
 

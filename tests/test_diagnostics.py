@@ -17,7 +17,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from .conftest import DECO_SERIAL, FAST_OTA, SERIAL, start_install, wait_for_state
+from .common import DECO_SERIAL, SERIAL, start_install, wait_for_state
+from .conftest import FAST_OTA
 from .simulator import InvisOutletSimulator, OtaFailure
 
 

@@ -15,11 +15,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE
 from .demo import Demo, DemoSettings
 
-FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
-WEB_INTERFACE = "update.invisoutlet_11a1f7000fe_web_interface"
-DECO_FIRMWARE = "update.invisdeco_0003c44076_firmware"
 TIMEOUT = 60.0
 
 

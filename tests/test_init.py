@@ -8,7 +8,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .conftest import FIRMWARE, start_install, wait_for_state
+from .common import FIRMWARE, start_install, wait_for_state
 from .simulator import InvisOutletSimulator, SimulatedDevice
 
 

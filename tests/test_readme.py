@@ -15,7 +15,7 @@ from homeassistant.util.yaml import parse_yaml
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .conftest import FIRMWARE
+from .common import FIRMWARE
 from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
 
 AUTOMATION = "automation"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 from homeassistant.components.update.const import (
     ATTR_IN_PROGRESS,
@@ -14,13 +13,11 @@ from homeassistant.components.update.const import (
 )
 from homeassistant.const import (
     ATTR_ENTITY_ID,
-    EVENT_STATE_CHANGED,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
@@ -29,51 +26,18 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.const import CONF_DECO_METHOD, DOMAIN
 
-from .conftest import DECO_SERIAL, SERIAL, get_device
+from .common import (
+    DECO_FIRMWARE,
+    DECO_SERIAL,
+    FIRMWARE,
+    SERIAL,
+    WEB_INTERFACE,
+    StateLog,
+    get_device,
+    install,
+    install_error,
+)
 from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
-
-FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
-WEB_INTERFACE = "update.invisoutlet_11a1f7000fe_web_interface"
-DECO_FIRMWARE = "update.invisdeco_0003c44076_firmware"
-
-
-class StateLog:
-    """Record every state an entity shows."""
-
-    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
-        """Start listening."""
-        self.states: list[dict[str, Any]] = []
-
-        @callback
-        def record(event: Event[EventStateChangedData]) -> None:
-            new = event.data["new_state"]
-            if new is not None and new.entity_id == entity_id:
-                self.states.append({"state": new.state, **new.attributes})
-
-        hass.bus.async_listen(EVENT_STATE_CHANGED, record)
-
-    def percentages(self) -> list[int | None]:
-        """Return the percentages shown while in progress, repeats removed."""
-        shown: list[int | None] = []
-        for attrs in self.states:
-            value = attrs.get(ATTR_UPDATE_PERCENTAGE)
-            if attrs.get(ATTR_IN_PROGRESS) and (not shown or shown[-1] != value):
-                shown.append(value)
-        return shown
-
-
-async def install(hass: HomeAssistant, entity_id: str) -> None:
-    """Run update.install and wait for it, as an automation does."""
-    await hass.services.async_call(
-        "update", "install", {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
-
-
-async def install_error(hass: HomeAssistant, entity_id: str) -> HomeAssistantError:
-    """Run update.install and return the error it raised."""
-    with pytest.raises(HomeAssistantError) as info:
-        await install(hass, entity_id)
-    return info.value
 
 
 @pytest.mark.usefixtures("init_integration")

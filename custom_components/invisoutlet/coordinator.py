@@ -32,6 +32,7 @@ from .pyinvisoutlet import (
     InvisOutlet,
     InvisOutletConnectionError,
     InvisOutletError,
+    InvisOutletTimeoutError,
     InvisOutletUpdateError,
     Message,
     OtaError,
@@ -43,6 +44,10 @@ from .pyinvisoutlet import (
 
 type InvisOutletConfigEntry = ConfigEntry[InvisOutletDataUpdateCoordinator]
 
+# Failures another delivery method may cure; not an InvisDeco that stays away.
+RETRY_OTHER_METHOD = frozenset(
+    {OtaError.START_REJECTED, OtaError.FAILED, OtaError.STALLED}
+)
 DECO_METHODS = {
     DecoMethod.AUTOMATIC: (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET),
     DecoMethod.WIFI: (DecoUpdateMethod.WIFI,),
@@ -80,6 +85,7 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         self._install_lock = asyncio.Lock()
         self._firmware_read_at: datetime | None = None
         self._firmware_failing = False
+        self._versions: dict[str, str | None] = {}
         self._unsubscribes = [
             client.subscribe(Callback.DEVICE_INFO, self._device_info_pushed),
             client.subscribe(Callback.UPDATE_PROGRESS, self._progress_pushed),
@@ -95,7 +101,7 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         """Read device information, and available updates when they are due."""
         try:
             info = await self.client.device_info()
-            firmware = await self._read_firmware(self._deco_changed(info))
+            firmware = await self._read_firmware(self._firmware_stale(info))
         except InvisOutletError as err:
             self._went_away(err)
             raise UpdateFailed(
@@ -116,13 +122,23 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         async_sync_devices(self.hass, self.config_entry.entry_id, info, self.host)
         return InvisOutletData(info=info, firmware=firmware)
 
-    def _deco_changed(self, info: DeviceInfo) -> bool:
-        """Return whether an InvisDeco was fitted, removed or swapped."""
-        previous = self.data.info.deco if self.data else None
-        current = info.deco
-        return (previous.serial if previous else None) != (
-            current.serial if current else None
+    def _firmware_stale(self, info: DeviceInfo) -> bool:
+        """Return whether 20 must be read now: a module is new, changed, or unknown."""
+        # A module that is missing for a moment (an InvisDeco restarting) is not new
+        # when it returns unchanged: that would cost a needless cloud query (20).
+        seen = {info.serial: info.outlet.fw_rev}
+        if info.deco is not None and info.deco.serial:
+            seen[info.deco.serial] = info.deco.fw_rev
+        new = any(self._versions.get(module) != fw for module, fw in seen.items())
+        self._versions.update(seen)
+        firmware = self.data.firmware if self.data else None
+        # The last 20 was read while the InvisDeco was away: it has no PM block.
+        deco_unknown = (
+            info.deco_present
+            and firmware is not None
+            and firmware.deco_fw_available is None
         )
+        return new or deco_unknown
 
     async def _read_firmware(self, force: bool) -> FirmwareStatus | None:
         """Read callback 20 when due; keep the last answer if it fails."""
@@ -133,19 +149,26 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
             return previous
         try:
             firmware = await self.client.firmware_status()
-        except InvisOutletConnectionError:
+        except InvisOutletConnectionError as err:
+            # A slow or garbled 20 right after 12 answered is not an outage.
+            if self.client.connected and isinstance(err, InvisOutletTimeoutError):
+                return self._firmware_failed(previous, err)
             raise
         except InvisOutletError as err:
-            # 20 needs the vendor cloud; the outlet itself still works without it.
-            if not self._firmware_failing:
-                LOGGER.warning(
-                    "Cannot read available updates from %s: %s", self.host, err
-                )
-            self._firmware_failing = True
-            return previous
+            return self._firmware_failed(previous, err)
         self._firmware_failing = False
         self._firmware_read_at = dt_util.utcnow()
         return firmware
+
+    def _firmware_failed(
+        self, previous: FirmwareStatus | None, err: InvisOutletError
+    ) -> FirmwareStatus | None:
+        """Keep the last available updates when 20 fails; warn once per outage."""
+        # 20 needs the vendor cloud; the outlet itself still works without it.
+        if not self._firmware_failing:
+            LOGGER.warning("Cannot read available updates from %s: %s", self.host, err)
+        self._firmware_failing = True
+        return previous
 
     def _went_away(self, err: InvisOutletError) -> None:
         """Log once that the outlet is unavailable."""
@@ -184,7 +207,7 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
             try:
                 await self._install_once(target, method)
             except InvisOutletUpdateError as err:
-                if err.reason == OtaError.INTERRUPTED:
+                if err.reason not in RETRY_OTHER_METHOD:
                     raise
                 LOGGER.warning(
                     "InvisDeco update by %s failed (%s); trying the next method",
@@ -247,24 +270,27 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         await self.async_refresh_firmware()
 
     @callback
-    def _device_info_pushed(self, _message: Message) -> None:
-        """Read everything again after the outlet restarted."""
-        self._firmware_read_at = None
-        self._refresh_soon("restarted")
+    def _device_info_pushed(self, message: Message) -> None:
+        """Read everything again when the outlet pushes new information (restart)."""
+        try:
+            info = DeviceInfo.from_message(message)
+        except InvisOutletError:
+            return
+        # Only news is worth a refresh: a device that answers with unknown packetIDs
+        # must not turn each reply into the next request. Debounced for the same reason.
+        if self.data is not None and info != self.data.info:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{self.name} restarted"
+            )
 
     @callback
     def _link_changed(self, up: bool) -> None:
         """Refresh at once when the link is back."""
-        if up:
+        if up and self.data is not None:
             # Not through the request-refresh debouncer: its cooldown would keep every
             # entity unavailable for seconds after the outlet is already back.
-            self._refresh_soon("reconnected")
-
-    def _refresh_soon(self, reason: str) -> None:
-        """Refresh in the background, tied to the entry's lifetime."""
-        if self.data is not None:
             self.config_entry.async_create_background_task(
-                self.hass, self.async_refresh(), f"{self.name} {reason}"
+                self.hass, self.async_refresh(), f"{self.name} reconnected"
             )
 
     @callback

@@ -60,7 +60,10 @@ WEBSOCKET_ONLY = pytest.mark.parametrize(
 
 
 async def assert_usable(client: InvisOutlet) -> None:
-    """Check that the link still answers requests."""
+    """Check that the link answers requests (after reconnecting, if it had to)."""
+    async with asyncio.timeout(WAIT):
+        while not client.connected:  # noqa: ASYNC110 - state of the client's task
+            await asyncio.sleep(0.01)
     info = await client.device_info()
     assert info.serial == SERIAL
 
@@ -210,12 +213,38 @@ async def test_puback_0_raises_a_command_error(client: InvisOutlet) -> None:
 async def test_unanswered_request_times_out(
     client: InvisOutlet, faults: Faults
 ) -> None:
-    """A request without reply raises a timeout error; the link stays usable."""
+    """A request without reply raises a timeout error; the link is usable after."""
     with pytest.raises(InvisOutletTimeoutError, match="did not answer callback 12"):
         await client.request(12, timeout=SHORT_TIMEOUT)
 
     faults.silent_callbacks.clear()
     await assert_usable(client)
+
+
+@with_faults(silent_callbacks={12})
+async def test_silent_link_is_reopened_after_a_timeout(
+    client: InvisOutlet, links: Recorder[bool]
+) -> None:
+    """Not a byte since an unanswered request: the link is dead, a new one opens."""
+    with pytest.raises(InvisOutletTimeoutError):
+        await client.request(12, timeout=SHORT_TIMEOUT)
+
+    assert await links.wait_for(2) == [False, True]
+
+
+@with_faults(silent_callbacks={20})
+async def test_timeout_while_the_outlet_talks_keeps_the_link(
+    client: InvisOutlet, simulator: InvisOutletSimulator, links: Recorder[bool]
+) -> None:
+    """A request left unanswered while other messages arrive keeps the link."""
+    waiting = asyncio.create_task(client.request(20, timeout=SHORT_TIMEOUT))
+    await simulator.wait_for_request(20)
+    await simulator.push(SENSORS, [{"lux": 1}])
+    with pytest.raises(InvisOutletTimeoutError):
+        await waiting
+
+    await assert_usable(client)
+    assert links.values == []
 
 
 @with_faults(silent_callbacks={12})

@@ -85,6 +85,7 @@ class InvisOutlet:
     )
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _reboot_expected: bool = field(default=False, init=False, repr=False)
+    _received_at: float = field(default=0.0, init=False, repr=False)
     # packetIDs whose requests gave up waiting: a late reply to one is not a push.
     _expired: deque[int] = field(
         default_factory=lambda: deque(maxlen=64), init=False, repr=False
@@ -172,6 +173,7 @@ class InvisOutlet:
         payload: dict[str, Any] = {"callbackName": callback_name}
         if args is not None:
             payload["callbackArgs"] = args
+        sent_at = asyncio.get_running_loop().time()
         try:
             await connection.send({"packetID": packet_id, "payload": payload})
             async with asyncio.timeout(
@@ -180,6 +182,14 @@ class InvisOutlet:
                 message = await future
         except TimeoutError as err:
             self._expired.append(packet_id)
+            if callback_name == Callback.DEVICE_INFO and self._received_at < sent_at:
+                # 12 is answered by the outlet alone (20 and 21 may wait on the cloud
+                # or a restart): not a byte since it was sent means the link is dead,
+                # a half-open socket after a router forgot it. Open a new one (§2.5).
+                LOGGER.debug("Nothing received from %s; reconnecting", self.host)
+                if self._connection is connection:
+                    self._connection = None  # no new request may use it
+                await connection.close()
             msg = f"{self.host} did not answer callback {callback_name} in time"
             raise InvisOutletTimeoutError(msg) from err
         finally:
@@ -240,9 +250,12 @@ class InvisOutlet:
     async def _read_until_lost(self, connection: Connection) -> bool:
         """Dispatch messages until the link fails; return whether any arrived."""
         received = False
+        loop = asyncio.get_running_loop()
         try:
             while True:
-                for value in await connection.receive():
+                values = await connection.receive()
+                self._received_at = loop.time()
+                for value in values:
                     received = True
                     self._dispatch(value)
         except OversizedMessageError as err:

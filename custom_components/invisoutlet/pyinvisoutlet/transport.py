@@ -142,14 +142,20 @@ class JsonStreamDecoder:
         except json.JSONDecodeError as err:
             if err.pos >= len(text) or err.msg.startswith("Unterminated string"):
                 return None
-            if err.msg == "Extra data":
+            if err.msg == "Extra data" and text[err.pos :].lstrip()[:1] not in ",]":
                 # A "}" too many: keep the object before it, skip the rest as garbage.
                 values.append(json.loads(text[: err.pos]))
                 return start + len(text[: err.pos].encode())
+            # Malformed, or an element of an array (followed by "," or "]"): not a
+            # message. Resynchronise on the next "{".
             LOGGER.warning("Skipped malformed JSON from the outlet: %s", err)
             return start + 1
-        except (UnicodeDecodeError, RecursionError) as err:
-            LOGGER.warning("Skipped undecodable message from the outlet: %s", err)
+        except UnicodeDecodeError as err:
+            LOGGER.warning("Skipped a message that is not UTF-8: %s", err)
+            return start + 1
+        except RecursionError:
+            # A real, complete structure, only too deep: skip all of it at once.
+            LOGGER.warning("Skipped a message nested too deeply to decode")
             return end
         return end
 
