@@ -930,6 +930,7 @@ def test_revb_restart_at_start_resumes_starting_when_link_returns() -> None:
     ota.link_lost(1.0)
     ota.link_restored(40.0)
     assert phase_of(ota) is OtaPhase.STARTING
+    assert ota.tick(40.0)  # one read at once: a result may have been lost
     assert ota.next_wakeup == 40.0 + START
     ota.late_answer(UpdateAnswer(target=OUTLET, ok=True), 41.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
@@ -950,6 +951,7 @@ def test_drop_while_downloading_resumes_downloading_when_link_returns() -> None:
     assert phase_of(ota) is OtaPhase.REBOOTING
     assert ota.next_wakeup == 30.0 + REBOOT
     ota.link_restored(50.0)
+    assert ota.tick(50.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
     assert (ota.step, ota.display_percent) == (FW, 10)
     assert ota.next_wakeup == 50.0 + PROGRESS
@@ -973,7 +975,20 @@ def test_drop_during_stall_check_waits_for_link_and_resumes_downloading(
     assert ota.active
     ota.link_restored(200.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
+    assert ota.tick(200.0)
     assert ota.next_wakeup == wakeup
+
+
+def test_resumed_download_reads_versions_once_then_waits_for_progress() -> None:
+    """After a drop mid-download, one read at once (a lost result), then no more."""
+    ota = tracker()
+    ota.progress(progress(FW, 40), 5.0)
+    ota.link_lost(6.0)
+    ota.link_restored(7.0)
+    assert ota.tick(7.0)
+    assert not ota.tick(8.0)
+    ota.versions_read(NEW, 8.0)
+    assert phase_of(ota) is OtaPhase.SUCCEEDED
 
 
 def test_drop_while_rebooting_keeps_the_reboot_deadline_and_polls() -> None:

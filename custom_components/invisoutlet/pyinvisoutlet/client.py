@@ -331,7 +331,7 @@ class InvisOutlet:
                 pending.future.set_result(message)
             return
         if message.callback_name is None or message.packet_id in self._expired:
-            LOGGER.debug("Ignored a stale reply from %s: %s", self.host, value)
+            LOGGER.debug("Ignored a stale reply from %s: %.200r", self.host, value)
             return
         for listener in list(self._push_listeners.get(message.callback_name, ())):
             try:

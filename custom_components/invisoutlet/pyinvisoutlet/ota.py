@@ -294,6 +294,9 @@ class OtaTracker:
             self._enter(self._resume)
             self._resume = None
             self._alive(now)
+            # The result may have been lost with the link: look once, straight away,
+            # rather than only when the progress timeout runs out.
+            self._poll_at = now
         else:
             self._verify(now)
 
@@ -396,7 +399,10 @@ class OtaTracker:
         """Return whether a version read is due, and schedule the next one."""
         if not self.active or self._poll_at is None or now < self._poll_at:
             return False
-        self._poll_at = now + self.timeouts.poll_interval
+        # While downloading a read is a one-off (after a reconnect); after the result
+        # reads repeat until the new version shows.
+        running = self.phase in _RUNNING
+        self._poll_at = None if running else now + self.timeouts.poll_interval
         return True
 
     def _confirmed(self) -> bool:
