@@ -24,7 +24,9 @@ async def serve(count: int) -> None:
     async with AsyncExitStack() as stack:
         outlets = []
         for index in range(count):
-            device = SimulatedDevice(serial=f"11A1F7{index:05X}")
+            device = SimulatedDevice(
+                serial=f"11A1F7{index:05X}", deco_serial=f"0003C{index:05X}"
+            )
             simulator = InvisOutletSimulator(device=device)
             await stack.enter_async_context(simulator)
             outlets.append([device.serial, simulator.tcp_port])

@@ -25,6 +25,12 @@ class InvisOutletEntity(CoordinatorEntity[InvisOutletDataUpdateCoordinator]):
         super().__init__(coordinator)
         self.entity_description = description
         self.deco_serial = deco_serial
-        serial = deco_serial or coordinator.data.info.serial
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
-        self._attr_unique_id = f"{serial}_{description.key}"
+        outlet = coordinator.config_entry.unique_id
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, deco_serial or coordinator.data.info.serial)}
+        )
+        # The outlet's serial first: an InvisDeco moved to another outlet gets a new
+        # entity there instead of clashing with the one it left behind.
+        self._attr_unique_id = "_".join(
+            part for part in (outlet, deco_serial, description.key) if part
+        )
