@@ -26,11 +26,13 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     Transport,
     transport,
 )
-from custom_components.invisoutlet.pyinvisoutlet.transport import (
+from custom_components.invisoutlet.pyinvisoutlet.decoder import (
     MAX_MESSAGE_SIZE,
+    OversizedMessageError,
+)
+from custom_components.invisoutlet.pyinvisoutlet.transport import (
     TCP_KEEPALIVE,
     Connection,
-    OversizedMessageError,
     TcpConnection,
     WebSocketConnection,
     encode,

@@ -4,6 +4,7 @@ Written as a standalone library: it never imports Home Assistant.
 """
 
 from .client import Backoff, InvisOutlet
+from .decoder import JsonStreamDecoder
 from .exceptions import (
     InvisOutletCommandError,
     InvisOutletConnectionError,
@@ -35,7 +36,7 @@ from .ota import (
     pending_components,
     target_of,
 )
-from .transport import DEFAULT_PORTS, JsonStreamDecoder, Transport
+from .transport import DEFAULT_PORTS, Transport
 from .updater import FirmwareUpdate
 
 __all__ = [

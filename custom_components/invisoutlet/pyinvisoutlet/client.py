@@ -12,6 +12,7 @@ import logging
 import random
 from typing import TYPE_CHECKING, Any, Self
 
+from .decoder import OversizedMessageError
 from .exceptions import (
     InvisOutletCommandError,
     InvisOutletConnectionError,
@@ -27,13 +28,7 @@ from .models import (
     Message,
     UpdateTarget,
 )
-from .transport import (
-    DEFAULT_PORTS,
-    Connection,
-    OversizedMessageError,
-    Transport,
-    open_connection,
-)
+from .transport import DEFAULT_PORTS, Connection, Transport, open_connection
 
 if TYPE_CHECKING:
     import aiohttp
