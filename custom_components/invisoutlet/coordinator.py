@@ -101,6 +101,17 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         """Read device information, and available updates when they are due."""
         try:
             info = await self.client.device_info()
+            # Checked before anything else is read from (or believed of) the device.
+            if info.serial != self.config_entry.unique_id:
+                raise ConfigEntryError(
+                    translation_domain=DOMAIN,
+                    translation_key="device_mismatch",
+                    translation_placeholders={
+                        "host": self.host,
+                        "expected": str(self.config_entry.unique_id),
+                        "found": info.serial,
+                    },
+                )
             firmware = await self._read_firmware(self._firmware_stale(info))
         except InvisOutletError as err:
             self._went_away(err)
@@ -109,16 +120,6 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
                 translation_key="communication_error",
                 translation_placeholders={"error": str(err)},
             ) from err
-        if info.serial != self.config_entry.unique_id:
-            raise ConfigEntryError(
-                translation_domain=DOMAIN,
-                translation_key="device_mismatch",
-                translation_placeholders={
-                    "host": self.host,
-                    "expected": str(self.config_entry.unique_id),
-                    "found": info.serial,
-                },
-            )
         async_sync_devices(self.hass, self.config_entry.entry_id, info, self.host)
         return InvisOutletData(info=info, firmware=firmware)
 
