@@ -11,7 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
-from custom_components.invisoutlet.pyinvisoutlet import Backoff, OtaTimeouts
+from custom_components.invisoutlet.pyinvisoutlet import Backoff, OtaTimeouts, Transport
 
 from .common import SERIAL
 from .simulator import InvisOutletSimulator, SimulatedDevice
@@ -81,18 +81,38 @@ def options() -> dict[str, str]:
 
 
 @pytest.fixture
+def host() -> str:
+    """Return the address the entry knows the outlet by."""
+    return "127.0.0.1"
+
+
+@pytest.fixture
 def mock_config_entry(
-    simulator: InvisOutletSimulator, transport: str, options: dict[str, str]
+    simulator: InvisOutletSimulator,
+    transport: str,
+    options: dict[str, str],
+    host: str,
 ) -> MockConfigEntry:
-    """Return an entry for the simulated outlet."""
+    """Return an entry for the simulated outlet at host."""
     port = simulator.tcp_port if transport == "tcp" else simulator.ws_port
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"InvisOutlet {SERIAL}",
         unique_id=SERIAL,
-        data={CONF_HOST: "127.0.0.1", CONF_TRANSPORT: transport, CONF_PORT: port},
+        data={CONF_HOST: host, CONF_TRANSPORT: transport, CONF_PORT: port},
         options=options,
     )
+
+
+@pytest.fixture
+def probe_simulator(simulator: InvisOutletSimulator) -> Iterator[None]:
+    """Let the config flow probe the simulator's ports instead of 3333 and 80."""
+    order = (
+        (Transport.TCP, simulator.tcp_port),
+        (Transport.WEBSOCKET, simulator.ws_port),
+    )
+    with patch("custom_components.invisoutlet.config_flow.PROBE_ORDER", order):
+        yield
 
 
 @pytest.fixture

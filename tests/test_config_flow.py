@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
@@ -21,15 +20,7 @@ from .simulator import InvisOutletSimulator
 CLOSED_PORT = 9  # discard: nothing listens on loopback
 
 
-@pytest.fixture(autouse=True)
-def probe_simulator(simulator: InvisOutletSimulator) -> Iterator[None]:
-    """Probe the simulator's ports instead of 3333 and 80."""
-    order = (
-        (Transport.TCP, simulator.tcp_port),
-        (Transport.WEBSOCKET, simulator.ws_port),
-    )
-    with patch("custom_components.invisoutlet.config_flow.PROBE_ORDER", order):
-        yield
+pytestmark = pytest.mark.usefixtures("probe_simulator")
 
 
 async def test_user_step_creates_entry_over_tcp(

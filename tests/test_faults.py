@@ -17,7 +17,7 @@ and Home Assistant stop during an install), test_config_flow.py (added twice).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 import json
 import logging
@@ -39,7 +39,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import (
     CONF_HOST,
-    CONF_PORT,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -53,7 +52,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import custom_components.invisoutlet as integration
 from custom_components.invisoutlet.const import (
     CONF_DECO_METHOD,
-    CONF_TRANSPORT,
     DOMAIN,
 )
 from custom_components.invisoutlet.coordinator import (
@@ -62,7 +60,6 @@ from custom_components.invisoutlet.coordinator import (
 from custom_components.invisoutlet.pyinvisoutlet import (
     Backoff,
     InvisOutletConnectionError,
-    Transport,
     client as client_module,
 )
 from custom_components.invisoutlet.pyinvisoutlet.transport import (
@@ -309,12 +306,6 @@ def backoff() -> Backoff:
     return FAST_BACKOFF
 
 
-@pytest.fixture
-def host() -> str:
-    """Return the address the entry knows the outlet by."""
-    return "127.0.0.1"
-
-
 @pytest.fixture(autouse=True)
 def resolver(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> Resolver:
     """Replace the loop's getaddrinfo in every test: none may query a real DNS."""
@@ -324,53 +315,24 @@ def resolver(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> Resolver:
 
 
 @pytest.fixture
-def config_entry(
-    simulator: InvisOutletSimulator,
-    transport: str,
-    options: dict[str, str],
-    host: str,
-) -> MockConfigEntry:
-    """Return an entry for the simulated outlet at host."""
-    port = simulator.tcp_port if transport == "tcp" else simulator.ws_port
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"InvisOutlet {SERIAL}",
-        unique_id=SERIAL,
-        data={CONF_HOST: host, CONF_TRANSPORT: transport, CONF_PORT: port},
-        options=options,
-    )
-
-
-@pytest.fixture
 async def entry(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    mock_config_entry: MockConfigEntry,
     request_timeout: float,
     backoff: Backoff,
     caplog: pytest.LogCaptureFixture,
 ) -> MockConfigEntry:
     """Set up the integration against the simulator, logging everything we log."""
     caplog.set_level(logging.DEBUG, logger=OUR_LOGGER)
-    config_entry.add_to_hass(hass)
+    mock_config_entry.add_to_hass(hass)
     with (
         patch.object(integration, "REQUEST_TIMEOUT", request_timeout),
         patch.object(integration, "RECONNECT_BACKOFF", backoff),
     ):
-        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
-    assert config_entry.state is ConfigEntryState.LOADED
-    return config_entry
-
-
-@pytest.fixture
-def probe_simulator(simulator: InvisOutletSimulator) -> Iterator[None]:
-    """Let the config flow probe the simulator's ports instead of 3333 and 80."""
-    order = (
-        (Transport.TCP, simulator.tcp_port),
-        (Transport.WEBSOCKET, simulator.ws_port),
-    )
-    with patch("custom_components.invisoutlet.config_flow.PROBE_ORDER", order):
-        yield
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    return mock_config_entry
 
 
 SHORT_REQUESTS = pytest.mark.parametrize(
@@ -1127,24 +1089,24 @@ async def test_20_timed_out_request_opens_a_new_link(
 
 async def test_20_never_answering_at_setup_is_retried_without_leaks(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    mock_config_entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Set-up against a silent outlet is retried and closes its connection."""
     caplog.set_level(logging.DEBUG, logger=OUR_LOGGER)
     simulator.faults.silent_callbacks = {DEVICE_INFO}
-    config_entry.add_to_hass(hass)
+    mock_config_entry.add_to_hass(hass)
     with patch.object(integration, "REQUEST_TIMEOUT", SHORT_TIMEOUT):
-        await hass.config_entries.async_setup(config_entry.entry_id)
-        retrying = config_entry.state
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        retrying = mock_config_entry.state
         await wait_until(lambda: simulator.connection_count == 0)
         simulator.faults.silent_callbacks = set()
-        assert await hass.config_entries.async_reload(config_entry.entry_id)
+        assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     assert retrying is ConfigEntryState.SETUP_RETRY
-    assert config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.state is ConfigEntryState.LOADED
     assert state_of(hass) == STATE_ON
-    await finish(hass, config_entry, simulator, caplog)
+    await finish(hass, mock_config_entry, simulator, caplog)
 
 
 @BOTH_TRANSPORTS
