@@ -26,6 +26,8 @@ import pytest
 
 from custom_components.invisoutlet.const import DOMAIN
 
+from .waiting import WAIT, wait_until
+
 SERIAL = "11A1F7000FE"
 DECO_SERIAL = "0003C44076"
 FIRMWARE = "update.invisoutlet_11a1f7000fe_firmware"
@@ -111,13 +113,16 @@ def get_device(hass: HomeAssistant, serial: str) -> dr.DeviceEntry:
 async def wait_for_state(
     hass: HomeAssistant,
     condition: Callable[[State], bool],
-    timeout: float = 3.0,
+    timeout: float = WAIT,
     entity_id: str = FIRMWARE,
 ) -> None:
     """Wait until an entity's state satisfies condition."""
-    async with asyncio.timeout(timeout):
-        while not ((state := hass.states.get(entity_id)) and condition(state)):  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+
+    def satisfied() -> bool:
+        state = hass.states.get(entity_id)
+        return state is not None and condition(state)
+
+    await wait_until(satisfied, timeout)
 
 
 async def start_install(

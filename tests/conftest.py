@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from unittest.mock import patch
+from unittest.mock import AsyncMock, MagicMock, patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
-from custom_components.invisoutlet.pyinvisoutlet import Backoff, OtaTimeouts, Transport
+from custom_components.invisoutlet.pyinvisoutlet import (
+    Backoff,
+    OtaTimeouts,
+    ProbeResult,
+    Transport,
+)
 
 from .common import SERIAL
+from .library_mock import outlet_info, prepare_client, prepare_firmware
 from .simulator import InvisOutletSimulator, SimulatedDevice
+from .snapshots import PerReleaseSnapshots
 
 # Short enough that every OTA path runs in well under a second.
 FAST_OTA = OtaTimeouts(
     start=1.0, progress=0.5, reboot=1.0, verify=0.5, poll_interval=0.05
 )
 FAST_BACKOFF = Backoff(initial=0.02, maximum=0.1, reboot=0.02)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return the snapshot fixture, one set per Home Assistant release line."""
+    return snapshot.use_extension(PerReleaseSnapshots)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +61,7 @@ def no_deprecated_calls_from_us(caplog: pytest.LogCaptureFixture) -> Iterator[No
 def fast_timeouts() -> Iterator[None]:
     """Shrink the OTA time limits and reconnect delays for tests."""
     with (
-        patch("custom_components.invisoutlet.coordinator.OTA_TIMEOUTS", FAST_OTA),
+        patch("custom_components.invisoutlet.OTA_TIMEOUTS", FAST_OTA),
         patch("custom_components.invisoutlet.RECONNECT_BACKOFF", FAST_BACKOFF),
     ):
         yield
@@ -124,3 +138,65 @@ async def init_integration(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+def config_entry() -> MockConfigEntry:
+    """Return an entry for the outlet of the fixtures (used with the library mock)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"InvisOutlet {SERIAL}",
+        unique_id=SERIAL,
+        data={CONF_HOST: "127.0.0.1", CONF_TRANSPORT: "tcp", CONF_PORT: 3333},
+    )
+
+
+@pytest.fixture
+def mock_invisoutlet() -> Iterator[MagicMock]:
+    """Patch the client where the integration imports it; answer from fixtures."""
+    with patch("custom_components.invisoutlet.InvisOutlet", autospec=True) as cls:
+        prepare_client(cls.return_value)
+        yield cls.return_value
+
+
+@pytest.fixture
+def mock_firmware() -> Iterator[MagicMock]:
+    """Patch the firmware installer where the integration imports it."""
+    with patch("custom_components.invisoutlet.Firmware", autospec=True) as cls:
+        prepare_firmware(cls.return_value)
+        yield cls.return_value
+
+
+@pytest.fixture
+async def mocked_integration(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
+    mock_firmware: MagicMock,
+) -> MockConfigEntry:
+    """Set the integration up on the library mock."""
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
+
+
+@pytest.fixture
+def mock_probe() -> Iterator[AsyncMock]:
+    """Patch the config flow's probe: the fixture outlet answers over TCP."""
+    with patch(
+        "custom_components.invisoutlet.config_flow.probe", autospec=True
+    ) as probe:
+        probe.return_value = ProbeResult(
+            transport=Transport.TCP, port=3333, info=outlet_info()
+        )
+        yield probe
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    """Keep config-flow tests from setting the entry up."""
+    with patch(
+        "custom_components.invisoutlet.async_setup_entry", return_value=True
+    ) as setup:
+        yield setup

@@ -14,7 +14,7 @@ async def test_benchmark_runs_in_smoke_mode() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.bench",
+        "devtools.bench",
         "--smoke",
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,

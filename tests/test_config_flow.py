@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
+from unittest.mock import AsyncMock, MagicMock
 
 from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -12,19 +12,25 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.invisoutlet.const import CONF_DECO_METHOD, CONF_TRANSPORT, DOMAIN
-from custom_components.invisoutlet.pyinvisoutlet import InvisOutlet, Transport
+from custom_components.invisoutlet.pyinvisoutlet import (
+    InvisOutletConnectionError,
+    ProbeResult,
+    Transport,
+)
 
 from .common import SERIAL, zeroconf_info
-from .simulator import InvisOutletSimulator
-
-CLOSED_PORT = 9  # discard: nothing listens on loopback
+from .library_mock import outlet_info
 
 
-pytestmark = pytest.mark.usefixtures("probe_simulator")
+@pytest.fixture(autouse=True)
+def no_setup(request: pytest.FixtureRequest) -> None:
+    """Create entries without setting them up, unless a test sets one up itself."""
+    if "mocked_integration" not in request.fixturenames:
+        request.getfixturevalue("mock_setup_entry")
 
 
 async def test_user_step_creates_entry_over_tcp(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
+    hass: HomeAssistant, mock_probe: AsyncMock
 ) -> None:
     """An outlet answering on TCP is added with the TCP transport."""
     result = await hass.config_entries.flow.async_init(
@@ -40,23 +46,25 @@ async def test_user_step_creates_entry_over_tcp(
     assert result["data"] == {
         CONF_HOST: "127.0.0.1",
         CONF_TRANSPORT: "tcp",
-        CONF_PORT: simulator.tcp_port,
+        CONF_PORT: 3333,
     }
     assert result["result"].unique_id == SERIAL
+    assert mock_probe.call_args.args == ("127.0.0.1",)
 
 
-async def test_user_step_falls_back_to_websocket(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
+async def test_user_step_keeps_the_transport_the_outlet_answered_on(
+    hass: HomeAssistant, mock_probe: AsyncMock
 ) -> None:
-    """An outlet without TCP (revA) is added with the WebSocket transport."""
-    order = ((Transport.TCP, CLOSED_PORT), (Transport.WEBSOCKET, simulator.ws_port))
-    with patch("custom_components.invisoutlet.config_flow.PROBE_ORDER", order):
-        result = await hass.config_entries.flow.async_init(
-            DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: "127.0.0.1"}
-        )
+    """An outlet that answers only on the WebSocket (revA) is added with it."""
+    mock_probe.return_value = ProbeResult(
+        transport=Transport.WEBSOCKET, port=80, info=outlet_info()
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: "127.0.0.1"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_TRANSPORT] == "websocket"
-    assert result["data"][CONF_PORT] == simulator.ws_port
+    assert result["data"][CONF_PORT] == 80
 
 
 @pytest.mark.parametrize(
@@ -70,6 +78,7 @@ async def test_user_step_falls_back_to_websocket(
         "",
     ],
 )
+@pytest.mark.usefixtures("mock_probe")
 async def test_user_step_rejects_anything_but_a_host(
     hass: HomeAssistant, host: str
 ) -> None:
@@ -86,51 +95,47 @@ async def test_user_step_rejects_anything_but_a_host(
 
 
 @pytest.mark.parametrize("host", ["invisoutlet.local", "outlet-1.home.arpa.", "::1"])
-async def test_valid_host_names_are_probed(hass: HomeAssistant, host: str) -> None:
-    """Host names and IPv6 addresses pass validation and are probed."""
-    with patch("custom_components.invisoutlet.config_flow.PROBE_ORDER", ()):
-        result = await hass.config_entries.flow.async_init(
-            DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: host}
-        )
-    assert result["errors"] == {"base": "cannot_connect"}
-
-
-async def test_user_step_reports_cannot_connect_and_recovers(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
+async def test_valid_host_names_are_probed(
+    hass: HomeAssistant, mock_probe: AsyncMock, host: str
 ) -> None:
-    """An outlet that does not answer gives cannot_connect; a retry succeeds."""
-    await simulator.set_refusing(True)
+    """Host names and IPv6 addresses pass validation and are probed."""
+    await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: host}
+    )
+    assert mock_probe.call_args.args == (host,)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (InvisOutletConnectionError("refused"), "cannot_connect"),
+        (RuntimeError("boom"), "unknown"),
+    ],
+)
+async def test_user_step_reports_errors_and_recovers(
+    hass: HomeAssistant, mock_probe: AsyncMock, error: Exception, reason: str
+) -> None:
+    """An outlet that does not answer, or a surprise, is a form error; a retry works."""
+    answer = mock_probe.return_value
+    mock_probe.side_effect = error
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: "127.0.0.1"}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
-    await simulator.set_refusing(False)
+    assert result["errors"] == {"base": reason}
+    mock_probe.side_effect = None
+    mock_probe.return_value = answer
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "127.0.0.1"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_user_step_reports_unknown_error_and_recovers(
-    hass: HomeAssistant,
-) -> None:
-    """An unexpected error gives unknown; a retry succeeds."""
-    with patch.object(InvisOutlet, "device_info", side_effect=RuntimeError("boom")):
-        result = await hass.config_entries.flow.async_init(
-            DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: "127.0.0.1"}
-        )
-    assert result["errors"] == {"base": "unknown"}
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: "127.0.0.1"}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
+@pytest.mark.usefixtures("mock_probe")
 async def test_user_step_aborts_for_configured_outlet(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """Adding the same outlet twice aborts."""
-    mock_config_entry.add_to_hass(hass)
+    config_entry.add_to_hass(hass)
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: "127.0.0.1"}
     )
@@ -138,6 +143,7 @@ async def test_user_step_aborts_for_configured_outlet(
     assert result["reason"] == "already_configured"
 
 
+@pytest.mark.usefixtures("mock_probe")
 async def test_zeroconf_offers_new_outlet(hass: HomeAssistant) -> None:
     """A discovered outlet is confirmed and added."""
     result = await hass.config_entries.flow.async_init(
@@ -161,10 +167,10 @@ async def test_zeroconf_without_serial_aborts(hass: HomeAssistant) -> None:
 
 
 async def test_zeroconf_unreachable_outlet_aborts(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
+    hass: HomeAssistant, mock_probe: AsyncMock
 ) -> None:
     """A discovered outlet that does not answer is not offered."""
-    await simulator.set_refusing(True)
+    mock_probe.side_effect = InvisOutletConnectionError("refused")
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_ZEROCONF}, data=zeroconf_info()
     )
@@ -172,6 +178,7 @@ async def test_zeroconf_unreachable_outlet_aborts(
     assert result["reason"] == "cannot_connect"
 
 
+@pytest.mark.usefixtures("mock_probe")
 async def test_zeroconf_serial_of_another_device_aborts(hass: HomeAssistant) -> None:
     """A TXT serial that differs from what the device reports is not offered."""
     result = await hass.config_entries.flow.async_init(
@@ -182,45 +189,43 @@ async def test_zeroconf_serial_of_another_device_aborts(hass: HomeAssistant) -> 
 
 
 async def test_zeroconf_updates_host_of_configured_outlet_without_reload(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+    hass: HomeAssistant,
+    mocked_integration: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
 ) -> None:
     """A known outlet at a new address keeps running and reconnects there."""
-    coordinator = init_integration.runtime_data
-    with patch.object(coordinator.client, "reconnect_now") as reconnect_now:
-        result = await hass.config_entries.flow.async_init(
-            DOMAIN,
-            context={"source": SOURCE_ZEROCONF},
-            data=zeroconf_info(host="127.0.0.2"),
-        )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=zeroconf_info(host="127.0.0.2"),
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert init_integration.data[CONF_HOST] == "127.0.0.2"
-    reconnect_now.assert_called_once_with("127.0.0.2")
-    assert init_integration.runtime_data is coordinator
+    assert mocked_integration.data[CONF_HOST] == "127.0.0.2"
+    mock_invisoutlet.reconnect_now.assert_called_once_with("127.0.0.2")
 
 
+@pytest.mark.usefixtures("mock_probe")
 async def test_reconfigure_changes_host(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """Reconfiguring to the same outlet at another address updates the entry."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, CONF_HOST: "localhost"}
-    )
-    result = await mock_config_entry.start_reconfigure_flow(hass)
+    config_entry.add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "bad host"}
     )
     assert result["errors"] == {CONF_HOST: "invalid_host"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: "127.0.0.1"}
+        result["flow_id"], {CONF_HOST: "192.0.2.7"}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data[CONF_HOST] == "127.0.0.1"
+    assert config_entry.data[CONF_HOST] == "192.0.2.7"
 
 
+@pytest.mark.usefixtures("mock_probe")
 async def test_reconfigure_refuses_another_device(hass: HomeAssistant) -> None:
     """Reconfiguring to an address where a different outlet answers aborts."""
     entry = MockConfigEntry(
@@ -239,11 +244,11 @@ async def test_reconfigure_refuses_another_device(hass: HomeAssistant) -> None:
 
 
 async def test_options_flow_sets_deco_update_method(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """The InvisDeco update method is an option, automatic by default."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["data_schema"] is not None
     schema_default = next(iter(result["data_schema"].schema)).default()
@@ -252,4 +257,4 @@ async def test_options_flow_sets_deco_update_method(
         result["flow_id"], {CONF_DECO_METHOD: "via_outlet"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_DECO_METHOD: "via_outlet"}
+    assert config_entry.options == {CONF_DECO_METHOD: "via_outlet"}

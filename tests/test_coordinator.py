@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 import logging
 
@@ -24,6 +23,7 @@ from custom_components.invisoutlet.const import DOMAIN
 
 from .common import DECO_FIRMWARE, DECO_SERIAL, FIRMWARE, SERIAL, get_device
 from .simulator import InvisOutletSimulator, SimulatedDevice
+from .waiting import wait_until
 
 LOGGER_NAME = "custom_components.invisoutlet"
 
@@ -39,14 +39,6 @@ async def next_poll(hass: HomeAssistant) -> None:
     """Fire the next device-information poll and let it finish."""
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=61))
     await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def wait_until(condition: object, timeout: float = 3.0) -> None:
-    """Wait for a condition (a callable returning bool) on the test loop."""
-    assert callable(condition)
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polls state owned by another task
-            await asyncio.sleep(0.01)
 
 
 async def test_unreachable_outlet_is_retried(
@@ -126,7 +118,7 @@ async def test_outlet_away_and_back_logs_once_each_way(
         await next_poll(hass)
     assert state_of(hass, FIRMWARE) == STATE_UNAVAILABLE
     await simulator.set_refusing(False)
-    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.device
     await wait_until(lambda: coordinator.last_update_success)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert state_of(hass, FIRMWARE) == STATE_ON
@@ -164,9 +156,9 @@ async def test_available_updates_failing_keeps_the_outlet_available(
     """If 20 fails while 12 works, entities stay available with the last versions."""
     simulator.faults.puback_zero = {20}
     simulator.device.outlet_fw_available = "1.4.0"
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.device
     for _ in range(2):
-        await coordinator.async_refresh_firmware()
+        await coordinator.config_entry.runtime_data.firmware.async_refresh()
     assert state_of(hass, FIRMWARE) == STATE_ON
     state = hass.states.get(FIRMWARE)
     assert state is not None
@@ -226,7 +218,7 @@ async def test_removed_invisdeco_device_can_be_deleted(
 
     assert not await remove(DECO_SERIAL)
     simulator.device.deco_attached = False
-    await init_integration.runtime_data.async_refresh()
+    await init_integration.runtime_data.device.async_refresh()
     assert state_of(hass, DECO_FIRMWARE) == STATE_UNAVAILABLE
     assert not await remove(SERIAL)
     assert await remove(DECO_SERIAL)

@@ -16,10 +16,28 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
 
 from .common import DECO_SERIAL, SERIAL, start_install, wait_for_state
 from .conftest import FAST_OTA
 from .simulator import InvisOutletSimulator, OtaFailure
+
+
+@pytest.mark.usefixtures("mock_invisoutlet", "mock_firmware")
+async def test_diagnostics_match_the_snapshot(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    mocked_integration: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """What diagnostics hold, every identifier redacted."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, mocked_integration
+    )
+    assert diagnostics == snapshot(
+        exclude=props("entry_id", "created_at", "modified_at")
+    )
 
 
 async def test_diagnostics_redact_serials_macs_and_host(
@@ -54,7 +72,7 @@ async def test_diagnostics_show_a_running_update(
     client = await hass_client()
     simulator.faults.ota_failure = OtaFailure.STALL
     slow = replace(FAST_OTA, progress=30.0)
-    with patch("custom_components.invisoutlet.coordinator.OTA_TIMEOUTS", slow):
+    with patch("custom_components.invisoutlet.OTA_TIMEOUTS", slow):
         task = await start_install(hass)
         await wait_for_state(hass, lambda state: percentage(state) == 50)
     response = await client.get(

@@ -15,8 +15,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from devtools.demo import Demo, DemoSettings
+
 from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE
-from .demo import Demo, DemoSettings
 
 TIMEOUT = 60.0
 

@@ -54,13 +54,11 @@ from custom_components.invisoutlet.const import (
     CONF_DECO_METHOD,
     DOMAIN,
 )
-from custom_components.invisoutlet.coordinator import (
-    InvisOutletDataUpdateCoordinator,
-)
+from custom_components.invisoutlet.coordinator import InvisOutletDeviceCoordinator
 from custom_components.invisoutlet.pyinvisoutlet import (
     Backoff,
     InvisOutletConnectionError,
-    client as client_module,
+    link as link_module,
 )
 from custom_components.invisoutlet.pyinvisoutlet.transport import (
     Connection,
@@ -86,12 +84,13 @@ from .simulator import (
     SimulatedDevice,
     oversized,
 )
+from .waiting import wait_until
 
 OUR_LOGGER = "custom_components.invisoutlet"
 STRINGS = json.loads(
     (Path(integration.__file__).parent / "strings.json").read_text(encoding="utf-8")
 )
-COORDINATOR_OTA_TIMEOUTS = "custom_components.invisoutlet.coordinator.OTA_TIMEOUTS"
+COORDINATOR_OTA_TIMEOUTS = "custom_components.invisoutlet.OTA_TIMEOUTS"
 # For tests whose requests are meant to go unanswered (the integration uses 10 s).
 SHORT_TIMEOUT = 0.2
 # Bound on every wait below: far above what a healthy run needs.
@@ -147,13 +146,6 @@ def assert_translated(error: HomeAssistantError, key: str) -> None:
     assert STRINGS["exceptions"][key]["message"]
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> None:
-    """Wait until condition() holds, letting the loop run."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polls state owned by other tasks
-            await asyncio.sleep(0.01)
-
-
 async def finish(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -161,19 +153,14 @@ async def finish(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """End a scenario: nothing logged as an error, link alive, then nothing left."""
-    coordinator: InvisOutletDataUpdateCoordinator = entry.runtime_data
+    coordinator: InvisOutletDeviceCoordinator = entry.runtime_data.device
     client = coordinator.client
     await wait_until(lambda: client.connected)
-    runner = client._runner
-    assert runner is not None
-    assert not runner.done()
     await coordinator.async_refresh()
     assert coordinator.last_update_success
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert not client.connected
-    assert client._runner is None
-    assert runner.done()
     await wait_until(lambda: simulator.connection_count == 0)
     assert_no_errors(caplog)
 
@@ -204,7 +191,7 @@ def downloading(hass: HomeAssistant, entity_id: str = FIRMWARE) -> bool:
 
 async def round_trip(entry: MockConfigEntry) -> None:
     """Ask the outlet something: all it sent before the answer has been read."""
-    await entry.runtime_data.client.device_info()
+    await entry.runtime_data.client.outlet_info()
 
 
 def compact(message: dict[str, Any]) -> bytes:
@@ -264,7 +251,7 @@ class ConnectAttempts:
             self.outcomes.append(True)
             return connection
 
-        monkeypatch.setattr(client_module, "open_connection", counted)
+        monkeypatch.setattr(link_module, "open_connection", counted)
 
     @property
     def failed(self) -> int:
@@ -422,8 +409,8 @@ async def test_03_garbage_between_objects_is_skipped(
 ) -> None:
     """Bytes that are not JSON before every message are skipped, install included."""
     simulator.faults.garbage_between = garbage
-    await entry.runtime_data.async_refresh()
-    assert entry.runtime_data.last_update_success
+    await entry.runtime_data.device.async_refresh()
+    assert entry.runtime_data.device.last_update_success
     await assert_outlet_install_succeeds(hass)
     simulator.faults.garbage_between = b""
     await finish(hass, entry, simulator, caplog)
@@ -438,8 +425,8 @@ async def test_03_stray_brace_and_invalid_byte_do_not_swallow_the_next_message(
 ) -> None:
     """Garbage holding "{" and a non-UTF-8 byte costs no message after it."""
     simulator.faults.garbage_between = b"{\xff"
-    await entry.runtime_data.async_refresh()
-    answered = entry.runtime_data.last_update_success
+    await entry.runtime_data.device.async_refresh()
+    answered = entry.runtime_data.device.last_update_success
     simulator.faults.garbage_between = b""
     await finish(hass, entry, simulator, caplog)
     assert answered
@@ -519,7 +506,7 @@ async def test_06_array_holding_a_message_is_not_a_message(
     payload = {"callbackName": PROGRESS, "callbackArgs": [1, 50]}
     push = {"sn": SERIAL, "packetID": 1, "payload": payload}
     await simulator.send_raw(b"[" + compact(push) + b"]")
-    await entry.runtime_data.async_refresh()  # its reply completes the array
+    await entry.runtime_data.device.async_refresh()  # its reply completes the array
     await hass.async_block_till_done(wait_background_tasks=True)
     shown = firmware.ever_in_progress()
     await finish(hass, entry, simulator, caplog)
@@ -547,8 +534,8 @@ async def test_07_deeply_nested_json_is_skipped(
     data = b'{"sn":"' + SERIAL.encode() + b'","deep":' + nested + b"}"
     assert len(data) < 64 * 1024
     await simulator.send_raw(data)
-    await entry.runtime_data.async_refresh()
-    assert entry.runtime_data.last_update_success
+    await entry.runtime_data.device.async_refresh()
+    assert entry.runtime_data.device.last_update_success
     assert simulator.accepted_count == 1
     assert state_of(hass) == STATE_ON
     await finish(hass, entry, simulator, caplog)
@@ -563,9 +550,8 @@ async def test_08_push_with_unknown_callback_is_ignored(
     """Pushes of callbacks nobody follows change nothing and log nothing."""
     firmware = StateLog(hass, FIRMWARE)
     requests = len(simulator.requests)
-    for name, args in ((99, [1, 2]), (0, None), (11, [{"temperature": 21.5}])):
+    for name, args in ((99, [1, 2]), (0, None), (8, [{"outlet": 1, "state": 1}])):
         await simulator.push(name, args)
-    await simulator.push(9, [{"outlet": 1, "state": 1}])
     await round_trip(entry)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(simulator.requests) == requests + 1  # only the round trip's 12
@@ -599,7 +585,7 @@ async def test_09_device_info_reply_with_unknown_packet_id_starts_no_requests(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Replies to 12 with the wrong packetID time out; they start no more requests."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     before = len(simulator.requests_for(DEVICE_INFO))
     simulator.faults.wrong_packet_id = {DEVICE_INFO}
     await coordinator.async_refresh()  # one poll, which times out
@@ -626,8 +612,8 @@ async def test_10_duplicate_reply_is_ignored(
     callback_name: int,
 ) -> None:
     """A reply that comes again after its request completed changes nothing."""
-    coordinator = entry.runtime_data
-    await coordinator.async_refresh_firmware()
+    coordinator = entry.runtime_data.device
+    await coordinator.config_entry.runtime_data.firmware.async_refresh()
     request = simulator.requests_for(callback_name)[-1]
     requests = len(simulator.requests)
     await simulator.send_raw(reply_to(simulator, request))
@@ -649,7 +635,7 @@ async def test_11_reply_after_its_request_timed_out_is_ignored(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A reply that comes after its request gave up is dropped; the next poll works."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     simulator.faults.silent_callbacks = {DEVICE_INFO}
     asked = len(simulator.requests_for(DEVICE_INFO))
     refresh = hass.async_create_task(coordinator.async_refresh())
@@ -678,7 +664,7 @@ async def test_12_puback_0_to_device_info_makes_the_outlet_unavailable(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """12 refused is a failed poll: unavailable once, back when 12 is answered."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     simulator.faults.puback_zero = {DEVICE_INFO}
     for _ in range(3):
         await coordinator.async_refresh()
@@ -697,17 +683,17 @@ async def test_12_puback_0_to_available_updates_keeps_the_last_versions(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """20 refused keeps the outlet available with what 20 said last (one warning)."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     simulator.faults.puback_zero = {FIRMWARE_STATUS}
     simulator.device.outlet_fw_available = "1.4.0"
     for _ in range(3):
-        await coordinator.async_refresh_firmware()
+        await coordinator.config_entry.runtime_data.firmware.async_refresh()
     assert state_of(hass) == STATE_ON
     assert attribute(hass, ATTR_LATEST_VERSION) == "1.3.0"
     warnings = our_records(caplog, logging.WARNING)
     assert len(warnings) == len(messages(warnings, CANNOT_READ_UPDATES_LINE)) == 1
     simulator.faults.puback_zero = set()
-    await coordinator.async_refresh_firmware()
+    await coordinator.config_entry.runtime_data.firmware.async_refresh()
     assert attribute(hass, ATTR_LATEST_VERSION) == "1.4.0"
     await finish(hass, entry, simulator, caplog)
 
@@ -785,7 +771,7 @@ async def test_13_tolerated_field_types_in_device_info(
 ) -> None:
     """A null or numeric fw_rev, or no PM block, still shows the outlet."""
     change_device_info(monkeypatch, simulator, change)
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.device.async_refresh()
     assert state_of(hass) == STATE_ON
     assert attribute(hass, ATTR_INSTALLED_VERSION) == installed
     assert state_of(hass, DECO_FIRMWARE) == deco_state
@@ -809,7 +795,7 @@ async def test_13_unusable_device_info_is_a_failed_poll(
     broken: dict[str, set[int]],
 ) -> None:
     """12 of the wrong shape is a failed poll, logged once; back when fixed."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     for knob, value in broken.items():
         setattr(simulator.faults, knob, value)
     for _ in range(2):
@@ -1015,7 +1001,7 @@ async def test_19_refusing_for_two_minutes_then_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two minutes refused (scaled 1:100): few attempts, one warning, one info line."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     attempts = ConnectAttempts(monkeypatch)
     await simulator.set_refusing(True)
     # The polls of those two minutes (firing time would also fire the backoff).
@@ -1047,7 +1033,7 @@ async def test_20_accepting_but_never_answering_is_an_outage(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """An outlet that stops answering: install fails translated, unavailable, back."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     simulator.faults.silent_callbacks = {DEVICE_INFO, FIRMWARE_STATUS, START}
     error = await install_error(hass)
     assert_translated(error, "communication_error")
@@ -1075,7 +1061,7 @@ async def test_20_timed_out_request_opens_a_new_link(
     # On loopback a silent outlet stands in for a half-open link: the client
     # cannot tell the two apart.
     simulator.faults.silent_callbacks = {DEVICE_INFO}
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.device.async_refresh()
     try:
         await simulator.wait_for_connections(2, timeout=0.5)
     except TimeoutError:
@@ -1110,19 +1096,40 @@ async def test_20_never_answering_at_setup_is_retried_without_leaks(
 
 
 @BOTH_TRANSPORTS
-@pytest.mark.parametrize("callback_name", [DEVICE_INFO, FIRMWARE_STATUS])
+async def test_21_reset_during_available_updates_keeps_the_outlet_available(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A reset while the cloud is asked keeps the last answer; the link comes back."""
+    simulator.faults.drop_on = {FIRMWARE_STATUS}
+    for _ in range(2):
+        await entry.runtime_data.firmware.async_refresh()
+    simulator.faults.drop_on = set()
+    await wait_until(lambda: entry.runtime_data.client.connected)
+    await entry.runtime_data.device.async_refresh()
+    assert state_of(hass) == STATE_ON
+    assert attribute(hass, "latest_version") == "1.3.0"
+    assert (
+        len(messages(our_records(caplog, logging.WARNING), CANNOT_READ_UPDATES_LINE))
+        == 1
+    )
+    await finish(hass, entry, simulator, caplog)
+
+
+@BOTH_TRANSPORTS
 async def test_21_reset_in_the_middle_of_a_request(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
     caplog: pytest.LogCaptureFixture,
-    callback_name: int,
 ) -> None:
     """A reset mid-request is one outage, logged once each way, then reconnected."""
-    coordinator = entry.runtime_data
-    simulator.faults.drop_on = {callback_name}
+    coordinator = entry.runtime_data.device
+    simulator.faults.drop_on = {DEVICE_INFO}
     for _ in range(2):
-        await coordinator.async_refresh_firmware()
+        await coordinator.async_refresh()
     assert state_of(hass) == STATE_UNAVAILABLE
     simulator.faults.drop_on = set()
     await wait_until(lambda: coordinator.last_update_success)
@@ -1164,7 +1171,7 @@ async def test_22_host_that_stops_resolving_is_an_outage(
     resolver: Resolver,
 ) -> None:
     """A name that no longer resolves: retried quietly, one warning, one info line."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     resolver.resolving = False
     await simulator.drop_connections()
     await wait_until(lambda: resolver.lookups.count("localhost") >= 4)
@@ -1189,7 +1196,7 @@ async def test_23_zeroconf_new_address_during_the_install_reboot(
     resolver: Resolver,
 ) -> None:
     """The outlet moves while it restarts for an install: followed there, no reload."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     simulator.timing.reboot_duration = 0.3
     task = await start_install(hass)
     await wait_until(lambda: not coordinator.client.connected)
@@ -1203,8 +1210,8 @@ async def test_23_zeroconf_new_address_during_the_install_reboot(
     assert result["reason"] == "already_configured"
     await task
     assert entry.data[CONF_HOST] == "127.0.0.1"
-    assert entry.runtime_data is coordinator
-    assert coordinator.host == "127.0.0.1"
+    assert entry.runtime_data.device is coordinator
+    assert coordinator.client.host == "127.0.0.1"
     assert entry.state is ConfigEntryState.LOADED
     assert (state_of(hass), attribute(hass, ATTR_INSTALLED_VERSION)) == (
         STATE_OFF,
@@ -1273,7 +1280,7 @@ async def test_26_same_outlet_added_twice_aborts(
     source: str,
 ) -> None:
     """Adding the configured outlet again aborts; the running entry is untouched."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     data: Any = {CONF_HOST: "127.0.0.1"}
     if source == SOURCE_ZEROCONF:
         data = zeroconf_info(host="127.0.0.1")
@@ -1282,7 +1289,7 @@ async def test_26_same_outlet_added_twice_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.runtime_data is coordinator
+    assert entry.runtime_data.device is coordinator
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
     await wait_until(lambda: simulator.connection_count == 1)  # the probe is closed
     assert coordinator.client.connected
@@ -1323,7 +1330,8 @@ async def test_27_invisdeco_offline_during_its_own_update(
     assert state_of(hass, DECO_FIRMWARE) == STATE_UNAVAILABLE
     assert state_of(hass) == STATE_ON
     simulator.device.deco_rebooting = False  # it is back
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.device.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert state_of(hass, DECO_FIRMWARE) == STATE_ON
     await finish(hass, entry, simulator, caplog)
     assert_translated(error, "ota_device_not_back")
@@ -1379,12 +1387,12 @@ async def test_29_available_updates_failing_while_device_info_works(
     fault: dict[str, set[int]],
 ) -> None:
     """20 failing (12 fine) keeps the outlet available with the last versions."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     for knob, value in fault.items():
         setattr(simulator.faults, knob, value)
     simulator.device.outlet_fw_available = "1.4.0"
     for _ in range(2):
-        await coordinator.async_refresh_firmware()
+        await coordinator.config_entry.runtime_data.firmware.async_refresh()
     shown = (state_of(hass), attribute(hass, ATTR_LATEST_VERSION))
     warnings = our_records(caplog, logging.WARNING)
     for knob in fault:

@@ -62,7 +62,7 @@ async def test_update_available_example_notifies(
     """The "update available" example notifies with both versions."""
     await setup_automation(hass, readme_automations()[0])
     simulator.device.outlet_fw_available = "1.3.0"
-    await init_integration.runtime_data.async_refresh_firmware()
+    await init_integration.runtime_data.firmware.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
     shown = persistent_notification._async_get_or_create_notifications(hass)
     assert [(n["title"], n["message"].split()) for n in shown.values()] == [

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from homeassistant.util.yaml import load_yaml_dict
 
-from custom_components.invisoutlet.pyinvisoutlet import OtaError
+from custom_components.invisoutlet.helpers import FIRMWARE_ERROR_KEYS
+from custom_components.invisoutlet.pyinvisoutlet import FirmwareError
 
 ROOT = Path(__file__).parent.parent
 INTEGRATION = ROOT / "custom_components" / "invisoutlet"
@@ -55,7 +56,8 @@ def test_every_error_a_user_can_see_is_translated() -> None:
     """Each failure reason and raised key has a message in strings.json."""
     exceptions = strings()["exceptions"]
     assert isinstance(exceptions, dict)
-    assert {error.value for error in OtaError} | RAISED_KEYS <= exceptions.keys()
+    assert set(FIRMWARE_ERROR_KEYS) == set(FirmwareError)
+    assert set(FIRMWARE_ERROR_KEYS.values()) | RAISED_KEYS <= exceptions.keys()
 
 
 def test_manifest_keys_are_ordered_as_hassfest_wants() -> None:

@@ -1,14 +1,13 @@
-"""Firmware update entities: states, installs through the reboot, and failures."""
+"""Update entities on the library mock: what they show, and what install asks for."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import replace
+from unittest.mock import MagicMock, patch
 
 from homeassistant.components.update.const import (
     ATTR_IN_PROGRESS,
-    ATTR_INSTALLED_VERSION,
-    ATTR_LATEST_VERSION,
     ATTR_UPDATE_PERCENTAGE,
 )
 from homeassistant.const import (
@@ -16,314 +15,232 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
+    Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.const import CONF_DECO_METHOD, DOMAIN
-
-from .common import (
-    DECO_FIRMWARE,
-    DECO_SERIAL,
-    FIRMWARE,
-    SERIAL,
-    WEB_INTERFACE,
-    StateLog,
-    get_device,
-    install,
-    install_error,
+from custom_components.invisoutlet.helpers import FIRMWARE_ERROR_KEYS
+from custom_components.invisoutlet.pyinvisoutlet import (
+    DecoUpdateMethod,
+    FirmwareComponent,
+    FirmwareError,
+    FirmwareProgress,
+    InstalledVersions,
+    InvisOutletUpdateError,
+    OtaPhase,
+    UpdateTarget,
 )
-from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
+
+from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE, install
+from .library_mock import firmware_changed, firmware_status, outlet_info, push
+
+OUTLET_PARTS = frozenset(
+    {FirmwareComponent.OUTLET_FIRMWARE, FirmwareComponent.WEB_INTERFACE}
+)
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_entities_show_installed_and_available_firmware(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, snapshot: SnapshotAssertion
-) -> None:
-    """Each component has an update entity with its versions, as a user sees it."""
-    shown = {}
-    for entry in sorted(
-        er.async_entries_for_config_entry(
-            entity_registry, entity_registry_entry_id(hass)
-        ),
-        key=lambda entry: entry.entity_id,
-    ):
-        state = hass.states.get(entry.entity_id)
-        assert state is not None
-        shown[entry.entity_id] = {
-            "unique_id": entry.unique_id,
-            "translation_key": entry.translation_key,
-            "entity_category": entry.entity_category,
-            "state": state.state,
-            # Plain keys, and no entity_picture: HA 2026 turned attribute names into
-            # StrEnums and serves brand images locally, which is not our doing.
-            "attributes": {
-                str(key): value
-                for key, value in state.attributes.items()
-                if key != "entity_picture"
-            },
-        }
-    assert shown == snapshot
+@pytest.fixture(autouse=True)
+def only_updates() -> Iterator[None]:
+    """Load the update platform alone."""
+    with patch("custom_components.invisoutlet.PLATFORMS", [Platform.UPDATE]):
+        yield
 
 
-def entity_registry_entry_id(hass: HomeAssistant) -> str:
-    """Return the id of the only config entry."""
-    return hass.config_entries.async_entries(DOMAIN)[0].entry_id
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_devices_for_outlet_and_invisdeco(hass: HomeAssistant) -> None:
-    """The InvisDeco is its own device, connected through the outlet."""
-    outlet = get_device(hass, SERIAL)
-    deco = get_device(hass, DECO_SERIAL)
-    assert (outlet.manufacturer, outlet.model, outlet.serial_number) == (
-        "Intecular",
-        "InvisOutlet",
-        SERIAL,
+def progress(
+    *,
+    phase: OtaPhase = OtaPhase.DOWNLOADING,
+    step: FirmwareComponent | None = FirmwareComponent.OUTLET_FIRMWARE,
+    percent: int | None = 40,
+    target: UpdateTarget = UpdateTarget.OUTLET,
+    components: frozenset[FirmwareComponent] = OUTLET_PARTS,
+) -> FirmwareProgress:
+    """Return an install as the library reports it."""
+    return FirmwareProgress(
+        target=target,
+        components=components,
+        phase=phase,
+        step=step,
+        percent=percent,
+        external=False,
+        baseline=InstalledVersions(outlet_fw="1.2.0", www_fw="0.1.2", deco_fw="0.5.0"),
     )
-    assert outlet.sw_version == "1.2.0"
-    assert outlet.configuration_url == "http://127.0.0.1"
-    assert (dr.CONNECTION_NETWORK_MAC, "24:0a:c4:12:34:56") in outlet.connections
-    assert deco.via_device_id == outlet.id
-    assert (deco.model, deco.sw_version) == ("InvisDeco Aura", "0.5.0")
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_outlet_install_on_revb_follows_the_restart_to_the_new_version(
+def show(hass: HomeAssistant, firmware: MagicMock, running: FirmwareProgress) -> None:
+    """Let the library report an install."""
+    firmware.progress = running
+    firmware.installing = True
+    firmware_changed(firmware)
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_entities_show_installed_and_available_firmware(
     hass: HomeAssistant,
-    simulator: InvisOutletSimulator,
-    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    mocked_integration: MockConfigEntry,
 ) -> None:
-    """A revB outlet restarts twice; the entity stays available and ends up to date."""
-    firmware, web = StateLog(hass, FIRMWARE), StateLog(hass, WEB_INTERFACE)
-    await install(hass, FIRMWARE)
-    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
-    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
-    assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in firmware.states)
+    """Outlet firmware, web interface and InvisDeco firmware, each with its versions."""
+    await snapshot_platform(
+        hass, entity_registry, snapshot, mocked_integration.entry_id
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_progress_shows_on_the_component_being_downloaded(
+    hass: HomeAssistant, mock_firmware: MagicMock
+) -> None:
+    """The firmware entity shows the percentage; the web interface waits its turn."""
+    show(hass, mock_firmware, progress())
+    await hass.async_block_till_done()
+    firmware = hass.states.get(FIRMWARE)
+    web = hass.states.get(WEB_INTERFACE)
+    assert firmware is not None
+    assert web is not None
+    assert firmware.attributes[ATTR_IN_PROGRESS] is True
+    assert firmware.attributes[ATTR_UPDATE_PERCENTAGE] == 40
+    assert web.attributes[ATTR_IN_PROGRESS] is True
+    assert web.attributes[ATTR_UPDATE_PERCENTAGE] is None
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_installing_entity_never_shows_up_to_date_before_the_end(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, mock_firmware: MagicMock
+) -> None:
+    """A version read during the install shows only once the install confirms it."""
+    show(hass, mock_firmware, progress(phase=OtaPhase.VERIFYING, percent=None))
+    push(mock_invisoutlet, outlet_info(fw_rev="1.3.0"))
+    await hass.async_block_till_done()
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_ON
+    assert state.attributes["installed_version"] == "1.2.0"
+    mock_firmware.progress = None
+    mock_firmware.installing = False
+    mock_firmware.status = firmware_status(fw_rev="1.3.0")
+    firmware_changed(mock_firmware)
+    await hass.async_block_till_done()
     state = hass.states.get(FIRMWARE)
     assert state is not None
     assert state.state == STATE_OFF
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
-    assert state.attributes[ATTR_IN_PROGRESS] is False
-    web_state = hass.states.get(WEB_INTERFACE)
-    assert web_state is not None
-    assert web_state.attributes[ATTR_INSTALLED_VERSION] == "0.3.0"
-    assert get_device(hass, SERIAL).sw_version == "1.3.0"
-    assert [r.args for r in simulator.requests_for(21)] == [[1, 0]]
-
-
-@pytest.mark.parametrize("transport", ["websocket"])
-@pytest.mark.parametrize("device", [SimulatedDevice(hardware="A")])
-@pytest.mark.usefixtures("init_integration")
-async def test_outlet_install_on_reva_over_websocket(hass: HomeAssistant) -> None:
-    """A revA outlet acknowledges 21, keeps the link while downloading, restarts."""
-    firmware = StateLog(hass, FIRMWARE)
-    await install(hass, FIRMWARE)
-    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
-    state = hass.states.get(FIRMWARE)
-    assert state is not None
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
-
-
-@pytest.mark.parametrize("device", [SimulatedDevice(outlet_fw_available="1.2.0")])
-@pytest.mark.usefixtures("init_integration")
-async def test_web_interface_only_install(hass: HomeAssistant) -> None:
-    """With only the web interface out of date, its install ends on its own result."""
-    web = StateLog(hass, WEB_INTERFACE)
-    firmware_before = hass.states.get(FIRMWARE)
-    assert firmware_before is not None
-    assert firmware_before.state == STATE_OFF
-    await install(hass, WEB_INTERFACE)
-    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
-    state = hass.states.get(WEB_INTERFACE)
-    assert state is not None
-    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
-        STATE_OFF,
-        "0.3.0",
-    )
+    assert not state.attributes[ATTR_IN_PROGRESS]
 
 
 @pytest.mark.parametrize(
-    ("options", "expected_args"),
+    ("options", "methods"),
     [
-        ({CONF_DECO_METHOD: "wifi"}, [[2, 0]]),
-        ({CONF_DECO_METHOD: "via_outlet"}, [[2, 1]]),
-        ({}, [[2, 0]]),
-    ],
-    ids=["wifi", "via_outlet", "automatic"],
-)
-@pytest.mark.usefixtures("init_integration")
-async def test_invisdeco_install_by_each_method(
-    hass: HomeAssistant, simulator: InvisOutletSimulator, expected_args: list[list[int]]
-) -> None:
-    """The InvisDeco updates by the chosen method and waits for its restart."""
-    deco = StateLog(hass, DECO_FIRMWARE)
-    await install(hass, DECO_FIRMWARE)
-    assert [r.args for r in simulator.requests_for(21)] == expected_args
-    assert deco.percentages() == [None, 0, 25, 50, 75, 100, None]
-    assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in deco.states)
-    state = hass.states.get(DECO_FIRMWARE)
-    assert state is not None
-    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
-        STATE_OFF,
-        "0.5.1",
-    )
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_invisdeco_automatic_method_retries_via_outlet(
-    hass: HomeAssistant,
-    simulator: InvisOutletSimulator,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """When the update over Wi-Fi fails, the automatic method retries via the outlet."""
-    simulator.faults.ota_failure = OtaFailure.WIFI_FAILS
-    await install(hass, DECO_FIRMWARE)
-    assert [r.args for r in simulator.requests_for(21)] == [[2, 0], [2, 1]]
-    state = hass.states.get(DECO_FIRMWARE)
-    assert state is not None
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "0.5.1"
-    assert "trying the next method" in caplog.text
-
-
-@pytest.mark.parametrize(
-    ("failure", "entity_id", "options", "reason"),
-    [
-        (OtaFailure.START_REJECTED, FIRMWARE, {}, "ota_start_rejected"),
-        (OtaFailure.LATE_REJECTED, FIRMWARE, {}, "ota_failed"),
-        (OtaFailure.DOWNLOAD_FAILED, FIRMWARE, {}, "ota_failed"),
-        (OtaFailure.STALL, FIRMWARE, {}, "ota_stalled"),
-        (OtaFailure.SILENT, DECO_FIRMWARE, {CONF_DECO_METHOD: "wifi"}, "ota_stalled"),
-        (OtaFailure.NOT_BACK, FIRMWARE, {}, "ota_device_not_back"),
-        (OtaFailure.VERSION_UNCHANGED, FIRMWARE, {}, "ota_version_unchanged"),
-        (
-            OtaFailure.WIFI_FAILS,
-            DECO_FIRMWARE,
-            {CONF_DECO_METHOD: "wifi"},
-            "ota_failed",
-        ),
+        ({}, (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET)),
+        ({CONF_DECO_METHOD: "wifi"}, (DecoUpdateMethod.WIFI,)),
+        ({CONF_DECO_METHOD: "via_outlet"}, (DecoUpdateMethod.VIA_OUTLET,)),
     ],
 )
-@pytest.mark.usefixtures("init_integration")
-async def test_failed_install_raises_its_translated_error(
+async def test_install_asks_for_the_target_with_the_chosen_methods(  # noqa: PLR0917
     hass: HomeAssistant,
-    simulator: InvisOutletSimulator,
-    failure: OtaFailure,
-    entity_id: str,
-    reason: str,
+    config_entry: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
+    mock_firmware: MagicMock,
+    options: dict[str, str],
+    methods: tuple[DecoUpdateMethod, ...],
 ) -> None:
-    """Each way an update fails is reported as its own translated error."""
-    simulator.faults.ota_failure = failure
-    error = await install_error(hass, entity_id)
-    assert error.translation_domain == DOMAIN
-    assert error.translation_key == reason
-    assert not in_progress(hass, entity_id)
+    """Install passes the target and the InvisDeco methods of the options."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, options=options)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await install(hass, DECO_FIRMWARE)
+    mock_firmware.install.assert_awaited_once_with(UpdateTarget.DECO, methods=methods)
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_failure_message_is_readable(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
+@pytest.mark.parametrize("reason", list(FirmwareError))
+@pytest.mark.usefixtures("mocked_integration")
+async def test_install_failure_is_a_translated_error(
+    hass: HomeAssistant, mock_firmware: MagicMock, reason: FirmwareError
 ) -> None:
-    """The error a user sees is a sentence, not a key."""
-    simulator.faults.ota_failure = OtaFailure.START_REJECTED
-    error = await install_error(hass, FIRMWARE)
-    assert str(error).startswith("The device refused to start the update.")
+    """Every reason an install fails has its own translated message."""
+    mock_firmware.install.side_effect = InvisOutletUpdateError(reason)
+    with pytest.raises(HomeAssistantError) as error:
+        await install(hass)
+    assert error.value.translation_domain == DOMAIN
+    assert error.value.translation_key == FIRMWARE_ERROR_KEYS[reason]
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_install_refused_while_an_update_started_elsewhere_runs(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
+@pytest.mark.usefixtures("mocked_integration")
+async def test_update_entity_reads_available_updates(
+    hass: HomeAssistant, mock_firmware: MagicMock
 ) -> None:
-    """An update started in the vendor app is shown, and a second one is refused."""
-    simulator.timing.step_interval = 0.05
-    firmware = StateLog(hass, FIRMWARE)
-    await simulator.start_external_ota(1)
-    await wait_for(hass, lambda: in_progress(hass, FIRMWARE))
-    error = await install_error(hass, DECO_FIRMWARE)
-    assert error.translation_key == "ota_in_progress"
-    await simulator.wait_ota_done()
-    await wait_for(hass, lambda: not in_progress(hass, FIRMWARE))
-    assert 50 in firmware.percentages()
-    state = hass.states.get(FIRMWARE)
-    assert state is not None
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_first_progress_of_an_update_started_elsewhere_is_shown(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
-) -> None:
-    """The very first progress message of a vendor-app update shows at once."""
-    await simulator.push(22, [3, 5])
-    await wait_for(hass, lambda: in_progress(hass, WEB_INTERFACE))
-    state = hass.states.get(WEB_INTERFACE)
-    assert state is not None
-    assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 5
-    await hass.config_entries.async_unload(entity_registry_entry_id(hass))
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_update_entity_rechecks_available_updates(
-    hass: HomeAssistant, simulator: InvisOutletSimulator
-) -> None:
-    """homeassistant.update_entity reads available updates (20) at once."""
+    """homeassistant.update_entity asks the device what it offers."""
     assert await async_setup_component(hass, "homeassistant", {})
-    before = len(simulator.requests_for(20))
-    simulator.device.outlet_fw_available = "1.4.0"
+    mock_firmware.available.reset_mock()
     await hass.services.async_call(
         "homeassistant", "update_entity", {ATTR_ENTITY_ID: FIRMWARE}, blocking=True
     )
-    assert len(simulator.requests_for(20)) == before + 1
-    state = hass.states.get(FIRMWARE)
-    assert state is not None
-    assert state.attributes[ATTR_LATEST_VERSION] == "1.4.0"
+    mock_firmware.available.assert_awaited_once()
 
 
-@pytest.mark.parametrize("device", [SimulatedDevice(deco_online=False)])
-@pytest.mark.usefixtures("init_integration")
-async def test_offline_invisdeco_is_unavailable(hass: HomeAssistant) -> None:
-    """An InvisDeco that is attached but offline shows as unavailable."""
-    state = hass.states.get(DECO_FIRMWARE)
-    assert state is not None
-    assert state.state == STATE_UNAVAILABLE
+@pytest.mark.usefixtures("mocked_integration")
+async def test_update_entity_during_an_install_reads_nothing(
+    hass: HomeAssistant, mock_firmware: MagicMock
+) -> None:
+    """During an install the check returns at once: the install reads at its end."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    show(hass, mock_firmware, progress())
+    mock_firmware.available.reset_mock()
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {ATTR_ENTITY_ID: FIRMWARE}, blocking=True
+    )
+    mock_firmware.available.assert_not_awaited()
+
+
+async def test_offline_invisdeco_firmware_is_unavailable(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
+    mock_firmware: MagicMock,
+) -> None:
+    """An InvisDeco that is attached but offline makes only its entity unavailable."""
+    info = outlet_info()
+    assert info.deco is not None
+    mock_invisoutlet.outlet_info.return_value = replace(
+        info, deco=replace(info.deco, online=False)
+    )
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    deco = hass.states.get(DECO_FIRMWARE)
     outlet = hass.states.get(FIRMWARE)
+    assert deco is not None
     assert outlet is not None
+    assert deco.state == STATE_UNAVAILABLE
     assert outlet.state == STATE_ON
 
 
-@pytest.mark.parametrize("device", [SimulatedDevice(deco_attached=False)])
-async def test_invisdeco_attached_later_gets_its_entity_without_reload(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: InvisOutletSimulator,
+@pytest.mark.usefixtures("mocked_integration")
+async def test_invisdeco_firmware_stays_available_through_its_own_restart(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, mock_firmware: MagicMock
 ) -> None:
-    """A faceplate fitted after setup appears at the next refresh."""
-    assert hass.states.get(DECO_FIRMWARE) is None
-    simulator.device.deco_attached = True
-    await init_integration.runtime_data.async_refresh()
+    """While its install runs, the InvisDeco missing from reports is expected."""
+    show(
+        hass,
+        mock_firmware,
+        progress(
+            target=UpdateTarget.DECO,
+            components=frozenset({FirmwareComponent.DECO_FIRMWARE}),
+            phase=OtaPhase.REBOOTING,
+            step=FirmwareComponent.DECO_FIRMWARE,
+            percent=None,
+        ),
+    )
+    push(mock_invisoutlet, replace(outlet_info(), deco=None))
     await hass.async_block_till_done()
     state = hass.states.get(DECO_FIRMWARE)
     assert state is not None
     assert state.state == STATE_ON
-
-
-def in_progress(hass: HomeAssistant, entity_id: str) -> bool:
-    """Return whether an entity shows an install in progress."""
-    state = hass.states.get(entity_id)
-    return state is not None and bool(state.attributes.get(ATTR_IN_PROGRESS))
-
-
-async def wait_for(
-    hass: HomeAssistant, condition: Callable[[], bool], timeout: float = 3.0
-) -> None:
-    """Wait until condition() holds, letting Home Assistant run."""
-    loop = hass.loop
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not reached in time"
-        await hass.async_block_till_done()
-        await asyncio.sleep(0.01)
+    assert state.attributes[ATTR_IN_PROGRESS] is True

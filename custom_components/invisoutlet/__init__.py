@@ -13,9 +13,20 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_TRANSPORT, DOMAIN, RECONNECT_BACKOFF, REQUEST_TIMEOUT
-from .coordinator import InvisOutletConfigEntry, InvisOutletDataUpdateCoordinator
-from .pyinvisoutlet import InvisOutlet, InvisOutletConnectionError, Transport
+from .const import (
+    CONF_TRANSPORT,
+    DOMAIN,
+    OTA_TIMEOUTS,
+    RECONNECT_BACKOFF,
+    REQUEST_TIMEOUT,
+)
+from .coordinator import (
+    InvisOutletConfigEntry,
+    InvisOutletDeviceCoordinator,
+    InvisOutletRuntimeData,
+)
+from .firmware import InvisOutletFirmwareCoordinator
+from .pyinvisoutlet import Firmware, InvisOutlet, InvisOutletConnectionError, Transport
 
 PLATFORMS = [Platform.UPDATE]
 
@@ -42,17 +53,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) 
             translation_key="cannot_connect",
             translation_placeholders={"host": client.host, "error": str(err)},
         ) from err
-    coordinator = InvisOutletDataUpdateCoordinator(hass, entry, client)
+    firmware = Firmware(client, timeouts=OTA_TIMEOUTS)
+    data = InvisOutletRuntimeData(
+        client=client,
+        device=InvisOutletDeviceCoordinator(hass, entry, client, firmware),
+        firmware=InvisOutletFirmwareCoordinator(hass, entry, client, firmware),
+    )
+    entry.runtime_data = data
     try:
-        await coordinator.async_config_entry_first_refresh()
+        await data.device.async_config_entry_first_refresh()
+        await data.firmware.async_config_entry_first_refresh()
     except BaseException:
-        await coordinator.async_shutdown()
+        await _async_close(data)
         raise
-    entry.runtime_data = coordinator
+    firmware.start()
 
     async def _async_stop(_event: Event) -> None:
         """Close the link when Home Assistant stops (entries are not unloaded)."""
-        await coordinator.async_shutdown()
+        await _async_close(data)
 
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop)
@@ -64,15 +82,26 @@ async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) 
 async def async_unload_entry(
     hass: HomeAssistant, entry: InvisOutletConfigEntry
 ) -> bool:
-    """Unload the entities; the coordinator closes the link on unload."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload the entities, then stop following installs and close the link."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await _async_close(entry.runtime_data)
+    return unloaded
+
+
+async def _async_close(data: InvisOutletRuntimeData) -> None:
+    """Stop the coordinators, any install being followed, and the link."""
+    await data.device.async_shutdown()
+    await data.firmware.async_shutdown()
+    await data.firmware.firmware.close()
+    await data.client.close()
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: InvisOutletConfigEntry, device: DeviceEntry
 ) -> bool:
     """Allow removing a device that is not the outlet or its current InvisDeco."""
-    info = entry.runtime_data.data.info
+    info = entry.runtime_data.device.data.info
     current = {info.serial}
     if info.deco is not None and info.deco.serial:
         current.add(info.deco.serial)

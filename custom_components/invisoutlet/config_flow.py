@@ -30,12 +30,10 @@ from .const import (
     DEFAULT_DECO_METHOD,
     DOMAIN,
     LOGGER,
-    PROBE_ORDER,
-    PROBE_TIMEOUT,
     DecoMethod,
 )
 from .coordinator import InvisOutletConfigEntry
-from .pyinvisoutlet import DeviceInfo, InvisOutlet, InvisOutletError, Transport
+from .pyinvisoutlet import PROBE_ORDER, InvisOutletError, ProbeResult, probe
 
 
 def form_schema(fields: dict[Any, Any]) -> Any:
@@ -71,9 +69,7 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
 
     _host: str
-    _transport: Transport
-    _port: int
-    _info: DeviceInfo
+    _found: ProbeResult
 
     @staticmethod
     @callback
@@ -89,7 +85,7 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None and not (
             errors := await self._async_probe(user_input[CONF_HOST])
         ):
-            await self.async_set_unique_id(self._info.serial)
+            await self.async_set_unique_id(self._found.info.serial)
             self._abort_if_unique_id_configured(updates=self._entry_data())
             return self._async_create_entry()
         return self.async_show_form(
@@ -111,13 +107,13 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
             DOMAIN, serial
         )
         if entry is not None and entry.state is ConfigEntryState.LOADED:
-            entry.runtime_data.async_seen_at(host)
+            entry.runtime_data.device.async_seen_at(host)
         self._abort_if_unique_id_configured(
             updates={CONF_HOST: host}, reload_on_update=False
         )
         if await self._async_probe(host):
             return self.async_abort(reason="cannot_connect")
-        if self._info.serial != serial:
+        if self._found.info.serial != serial:
             return self.async_abort(reason="wrong_device")
         self.context["title_placeholders"] = {"serial": serial}
         return await self.async_step_zeroconf_confirm()
@@ -131,7 +127,10 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
         self._set_confirm_only()
         return self.async_show_form(
             step_id="zeroconf_confirm",
-            description_placeholders={"serial": self._info.serial, "host": self._host},
+            description_placeholders={
+                "serial": self._found.info.serial,
+                "host": self._host,
+            },
         )
 
     async def async_step_reconfigure(
@@ -143,7 +142,7 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None and not (
             errors := await self._async_probe(user_input[CONF_HOST])
         ):
-            await self.async_set_unique_id(self._info.serial)
+            await self.async_set_unique_id(self._found.info.serial)
             self._abort_if_unique_id_mismatch(reason="wrong_device")
             return self.async_update_reload_and_abort(
                 entry, data_updates=self._entry_data()
@@ -157,50 +156,34 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_probe(self, host: str) -> dict[str, str]:
-        """Find the transport (revB TCP, then revA WebSocket); return form errors."""
+        """Find how the outlet answers (TCP, else WebSocket); return form errors."""
         host = host.strip()
         if not valid_host(host):
             return {CONF_HOST: "invalid_host"}
-        session = async_get_clientsession(self.hass)
-        for transport, port in PROBE_ORDER:
-            client = InvisOutlet(
-                host=host,
-                transport=transport,
-                port=port,
-                session=session,
-                connect_timeout=PROBE_TIMEOUT,
-                request_timeout=PROBE_TIMEOUT,
+        try:
+            found = await probe(
+                host, session=async_get_clientsession(self.hass), order=PROBE_ORDER
             )
-            try:
-                async with client:
-                    info = await client.device_info()
-            except InvisOutletError as err:
-                LOGGER.debug("No InvisOutlet over %s at %s: %s", transport, host, err)
-                continue
-            except Exception:  # noqa: BLE001 - any surprise must become a form error
-                LOGGER.exception("Unexpected error probing %s", host)
-                return {"base": "unknown"}
-            self._host, self._transport, self._port, self._info = (
-                host,
-                transport,
-                port,
-                info,
-            )
-            return {}
-        return {"base": "cannot_connect"}
+        except InvisOutletError:
+            return {"base": "cannot_connect"}
+        except Exception:  # noqa: BLE001 - any surprise must become a form error
+            LOGGER.exception("Unexpected error probing %s", host)
+            return {"base": "unknown"}
+        self._host, self._found = host, found
+        return {}
 
     def _entry_data(self) -> dict[str, Any]:
         """Return the entry data of the probed outlet."""
         return {
             CONF_HOST: self._host,
-            CONF_TRANSPORT: self._transport,
-            CONF_PORT: self._port,
+            CONF_TRANSPORT: self._found.transport,
+            CONF_PORT: self._found.port,
         }
 
     def _async_create_entry(self) -> ConfigFlowResult:
         """Create the entry of the probed outlet."""
         return self.async_create_entry(
-            title=f"InvisOutlet {self._info.serial}", data=self._entry_data()
+            title=f"InvisOutlet {self._found.info.serial}", data=self._entry_data()
         )
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 import logging
 from typing import Final
 
-from .pyinvisoutlet import DEFAULT_PORTS, Backoff, OtaTimeouts, Transport
+from .pyinvisoutlet import Backoff, OtaTimeouts
 
 DOMAIN: Final = "invisoutlet"
 LOGGER = logging.getLogger(__package__)
@@ -18,22 +18,17 @@ CONF_DECO_METHOD: Final = "deco_update_method"
 
 # Device information also proves the link alive; available updates change rarely and
 # are read again after every install and on `homeassistant.update_entity`.
-DEVICE_INFO_INTERVAL: Final = timedelta(seconds=60)
+DEVICE_INTERVAL: Final = timedelta(seconds=60)
 FIRMWARE_INTERVAL: Final = timedelta(hours=6)
 
-# The config flow tries revB's raw TCP first, then revA's WebSocket (protocol.md §2.4a).
-PROBE_ORDER: Final = (
-    (Transport.TCP, DEFAULT_PORTS[Transport.TCP]),
-    (Transport.WEBSOCKET, DEFAULT_PORTS[Transport.WEBSOCKET]),
-)
-PROBE_TIMEOUT: Final = 5.0
 REQUEST_TIMEOUT: Final = 10.0
-# 1 s doubling to 60 s; every 1 s while an update restarts the outlet (§2.5).
+# 1 s doubling to 60 s; every 1 s while an install or a restart is under way (§2.5).
 RECONNECT_BACKOFF: Final = Backoff(initial=1.0, maximum=60.0, reboot=1.0)
 
-# Time limits of one firmware update (README, "How an update proceeds").
+# Time limits of one firmware install (README, "How an update proceeds"). A module
+# that is back reports its version at once: 30 s of reads is plenty to be sure.
 OTA_TIMEOUTS: Final = OtaTimeouts(
-    start=180.0, progress=60.0, reboot=300.0, verify=120.0, poll_interval=10.0
+    start=180.0, progress=60.0, reboot=300.0, verify=30.0, poll_interval=10.0
 )
 
 

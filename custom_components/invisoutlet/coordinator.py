@@ -1,118 +1,91 @@
-"""Coordinator: polls the outlet, follows its pushes and runs firmware updates."""
+"""Runtime data, and the coordinator of the device's state: pushed, polled, re-read."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
-from datetime import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError, HomeAssistantError
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
 
-from .const import (
-    CONF_DECO_METHOD,
-    DEFAULT_DECO_METHOD,
-    DEVICE_INFO_INTERVAL,
-    DOMAIN,
-    FIRMWARE_INTERVAL,
-    LOGGER,
-    OTA_TIMEOUTS,
-    DecoMethod,
-)
+from .const import DEVICE_INTERVAL, DOMAIN, LOGGER
+from .device_state import PARTS, DeviceState, Part
 from .devices import async_sync_devices
 from .pyinvisoutlet import (
-    Callback,
-    DecoUpdateMethod,
-    DeviceInfo,
-    FirmwareStatus,
-    FirmwareUpdate,
+    Firmware,
     InvisOutlet,
     InvisOutletConnectionError,
     InvisOutletError,
-    InvisOutletTimeoutError,
-    InvisOutletUpdateError,
-    Message,
-    OtaError,
-    OtaTracker,
-    UpdateProgress,
-    UpdateTarget,
-    target_of,
+    OutletInfo,
 )
 
-type InvisOutletConfigEntry = ConfigEntry[InvisOutletDataUpdateCoordinator]
+if TYPE_CHECKING:
+    from .firmware import InvisOutletFirmwareCoordinator
 
-# Failures another delivery method may cure; not an InvisDeco that stays away.
-RETRY_OTHER_METHOD = frozenset(
-    {OtaError.START_REJECTED, OtaError.FAILED, OtaError.STALLED}
-)
-DECO_METHODS = {
-    DecoMethod.AUTOMATIC: (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET),
-    DecoMethod.WIFI: (DecoUpdateMethod.WIFI,),
-    DecoMethod.VIA_OUTLET: (DecoUpdateMethod.VIA_OUTLET,),
-}
+type InvisOutletConfigEntry = ConfigEntry[InvisOutletRuntimeData]
 
 
 @dataclass(frozen=True, slots=True)
-class InvisOutletData:
-    """What the outlet last reported."""
+class InvisOutletRuntimeData:
+    """Everything one entry runs: the client and its two coordinators."""
 
-    info: DeviceInfo
-    # None until callback 20 first answers (it needs the vendor cloud, 12 does not).
-    firmware: FirmwareStatus | None
+    client: InvisOutlet
+    device: InvisOutletDeviceCoordinator
+    firmware: InvisOutletFirmwareCoordinator
 
 
-class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
-    """Keep one outlet's information current and run its firmware updates."""
+class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
+    """Follow the outlet's state: pushed as it changes, polled as a keep-alive."""
 
     config_entry: InvisOutletConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: InvisOutletConfigEntry, client: InvisOutlet
+        self,
+        hass: HomeAssistant,
+        entry: InvisOutletConfigEntry,
+        client: InvisOutlet,
+        firmware: Firmware,
     ) -> None:
-        """Poll device information every minute over the client's link."""
+        """Poll every minute; take pushes as they come."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"InvisOutlet {entry.unique_id}",
-            update_interval=DEVICE_INFO_INTERVAL,
+            update_interval=DEVICE_INTERVAL,
         )
         self.client = client
-        self.firmware_update: FirmwareUpdate | None = None
-        self._install_lock = asyncio.Lock()
-        self._firmware_read_at: datetime | None = None
-        self._firmware_failing = False
-        self._versions: dict[str, str | None] = {}
+        self.firmware = firmware
+        # Everything learnt so far, in the order it arrived; `data` is what is shown.
+        self._state: DeviceState | None = None
+        # How many values of each part arrived: a read's answer older than a push
+        # that came while it was awaited must not overwrite it.
+        self._arrivals: Counter[object] = Counter()
+        self._part_listeners: dict[Part[Any], list[CALLBACK_TYPE]] = {}
         self._unsubscribes = [
-            client.subscribe(Callback.DEVICE_INFO, self._device_info_pushed),
-            client.subscribe(Callback.UPDATE_PROGRESS, self._progress_pushed),
+            client.subscribe(OutletInfo, self._info_seen),
             client.subscribe_link(self._link_changed),
         ]
+        self._unsubscribes += [
+            client.subscribe(part.model, partial(self._part_seen, part))
+            for part in PARTS
+            if part.pushed
+        ]
 
-    @property
-    def host(self) -> str:
-        """Return the address the outlet is reached at."""
-        return self.client.host
-
-    async def _async_update_data(self) -> InvisOutletData:
-        """Read device information, and available updates when they are due."""
+    async def _async_update_data(self) -> DeviceState:
+        """Read everything the device has; what arrives goes through the feeds."""
         try:
-            info = await self.client.device_info()
-            # Checked before anything else is read from (or believed of) the device.
-            if info.serial != self.config_entry.unique_id:
-                raise ConfigEntryError(
-                    translation_domain=DOMAIN,
-                    translation_key="device_mismatch",
-                    translation_placeholders={
-                        "host": self.host,
-                        "expected": str(self.config_entry.unique_id),
-                        "found": info.serial,
-                    },
-                )
-            firmware = await self._read_firmware(self._firmware_stale(info))
+            # An install reads device information itself while it runs.
+            if self._state is None or not self.firmware.installing:
+                await self._read_info()
+            for part in PARTS:
+                if self._state is not None and part.wanted(self._state):
+                    await self._read(part)
         except InvisOutletError as err:
             self._went_away(err)
             raise UpdateFailed(
@@ -120,173 +93,110 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
                 translation_key="communication_error",
                 translation_placeholders={"error": str(err)},
             ) from err
-        async_sync_devices(self.hass, self.config_entry.entry_id, info, self.host)
-        return InvisOutletData(info=info, firmware=firmware)
+        # Set by the information read above, or by an earlier refresh.
+        return self._checked(cast("DeviceState", self._state))
 
-    def _firmware_stale(self, info: DeviceInfo) -> bool:
-        """Return whether 20 must be read now: a module is new, changed, or unknown."""
-        # A module that is missing for a moment (an InvisDeco restarting) is not new
-        # when it returns unchanged: that would cost a needless cloud query (20).
-        seen = {info.serial: info.outlet.fw_rev}
-        if info.deco is not None and info.deco.serial:
-            seen[info.deco.serial] = info.deco.fw_rev
-        new = any(self._versions.get(module) != fw for module, fw in seen.items())
-        self._versions.update(seen)
-        firmware = self.data.firmware if self.data else None
-        # The last 20 was read while the InvisDeco was away: it has no PM block.
-        deco_unknown = (
-            info.deco_present
-            and firmware is not None
-            and firmware.deco_fw_available is None
-        )
-        return new or deco_unknown
+    async def _read_info(self) -> None:
+        """Read device information; newer news that came meanwhile wins."""
+        arrived = self._arrivals[OutletInfo]
+        info = await self.client.outlet_info()
+        if self._arrivals[OutletInfo] == arrived:
+            self._info_seen(info)
 
-    async def _read_firmware(self, force: bool) -> FirmwareStatus | None:
-        """Read callback 20 when due; keep the last answer if it fails."""
-        previous = self.data.firmware if self.data else None
-        read_at = self._firmware_read_at
-        fresh = read_at is not None and dt_util.utcnow() - read_at < FIRMWARE_INTERVAL
-        if previous and fresh and not force:
-            return previous
+    async def _read(self, part: Part[Any]) -> None:
+        """Read one part; a refusal or a garbled answer keeps what was known."""
+        arrived = self._arrivals[part]
         try:
-            firmware = await self.client.firmware_status()
-        except InvisOutletConnectionError as err:
-            # A slow or garbled 20 right after 12 answered is not an outage.
-            if self.client.connected and isinstance(err, InvisOutletTimeoutError):
-                return self._firmware_failed(previous, err)
+            value = await part.read(self.client)
+        except InvisOutletConnectionError:
             raise
         except InvisOutletError as err:
-            return self._firmware_failed(previous, err)
-        self._firmware_failing = False
-        self._firmware_read_at = dt_util.utcnow()
-        return firmware
+            LOGGER.debug("Reading %s failed: %s", part.model.__name__, err)
+            return
+        # The reply reached the subscribers as it arrived; a push after it is newer.
+        if self._arrivals[part] == arrived:
+            self._part_seen(part, value)
 
-    def _firmware_failed(
-        self, previous: FirmwareStatus | None, err: InvisOutletError
-    ) -> FirmwareStatus | None:
-        """Keep the last available updates when 20 fails; warn once per outage."""
-        # 20 needs the vendor cloud; the outlet itself still works without it.
-        if not self._firmware_failing:
-            LOGGER.warning("Cannot read available updates from %s: %s", self.host, err)
-        self._firmware_failing = True
-        return previous
+    def _checked(self, state: DeviceState) -> DeviceState:
+        """Refuse another device; keep the device registry current."""
+        info = state.info
+        if info.serial != self.config_entry.unique_id:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="device_mismatch",
+                translation_placeholders={
+                    "host": self.client.host,
+                    "expected": str(self.config_entry.unique_id),
+                    "found": info.serial,
+                },
+            )
+        async_sync_devices(
+            self.hass, self.config_entry.entry_id, info, self.client.host
+        )
+        return state
 
     def _went_away(self, err: InvisOutletError) -> None:
         """Log once that the outlet is unavailable."""
         if self.data is not None and self.last_update_success:
-            LOGGER.warning("InvisOutlet at %s is unavailable: %s", self.host, err)
+            LOGGER.warning(
+                "InvisOutlet at %s is unavailable: %s", self.client.host, err
+            )
             # Set before raising UpdateFailed so the base class does not log it again
             # as an error; it logs one info line when the outlet is back.
             self.last_update_success = False
 
-    async def async_refresh_firmware(self) -> None:
-        """Read available updates now (homeassistant.update_entity)."""
-        self._firmware_read_at = None
-        await self.async_refresh()
-
-    async def async_install(self, target: UpdateTarget) -> None:
-        """Install the available firmware of a target and wait for its new version."""
-        if self._install_lock.locked() or self.firmware_update is not None:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="ota_in_progress"
-            )
-        async with self._install_lock:
-            try:
-                await self._install_with_fallback(target)
-            finally:
-                await self.async_refresh_firmware()
-
-    async def _install_with_fallback(self, target: UpdateTarget) -> None:
-        """Try each InvisDeco method the options allow, in turn."""
-        methods: tuple[DecoUpdateMethod, ...] = (DecoUpdateMethod.WIFI,)
-        if target is UpdateTarget.DECO:
-            option = self.config_entry.options.get(
-                CONF_DECO_METHOD, DEFAULT_DECO_METHOD
-            )
-            methods = DECO_METHODS[DecoMethod(option)]
-        for method in methods[:-1]:
-            try:
-                await self._install_once(target, method)
-            except InvisOutletUpdateError as err:
-                if err.reason not in RETRY_OTHER_METHOD:
-                    raise
-                LOGGER.warning(
-                    "InvisDeco update by %s failed (%s); trying the next method",
-                    method.name,
-                    err.reason,
-                )
-            else:
-                return
-        await self._install_once(target, methods[-1])
-
-    async def _install_once(
-        self, target: UpdateTarget, method: DecoUpdateMethod
-    ) -> None:
-        """Run one firmware update with one method."""
-        status = await self.client.firmware_status()
-        try:
-            tracker = OtaTracker.for_update(target, status, self._now(), OTA_TIMEOUTS)
-        except ValueError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="no_update_available"
-            ) from err
-        update = FirmwareUpdate(self.client, tracker, self.async_update_listeners)
-        self.firmware_update = update
-        try:
-            await update.install(method)
-        finally:
-            self.firmware_update = None
+    @callback
+    def async_set_unavailable(self, err: InvisOutletError) -> None:
+        """Show the outlet unavailable after a command lost the link."""
+        if self.last_update_success:
+            self._went_away(err)
             self.async_update_listeners()
 
     @callback
-    def _progress_pushed(self, message: Message) -> None:
-        """Show an update started elsewhere, such as in the vendor app."""
-        firmware = self.data.firmware if self.data else None
-        if self.firmware_update is not None or firmware is None:
-            return
-        try:
-            target = target_of(UpdateProgress.from_message(message).type)
-        except InvisOutletError:
-            return
-        if target is None:
-            return
-        tracker = OtaTracker.for_update(
-            target, firmware, self._now(), OTA_TIMEOUTS, external=True
-        )
-        update = FirmwareUpdate(self.client, tracker, self.async_update_listeners)
-        # Adopted before it takes the message, so the entities show it at once.
-        self.firmware_update = update
-        update.handle(message)
-        self.config_entry.async_create_background_task(
-            self.hass, self._follow(update), f"{self.name} external firmware update"
-        )
-
-    async def _follow(self, update: FirmwareUpdate) -> None:
-        """Follow an update started elsewhere until it ends."""
-        try:
-            await update.follow()
-        finally:
-            self.firmware_update = None
-            self.async_update_listeners()
-        await self.async_refresh_firmware()
+    def async_add_part_listener(
+        self, part: Part[Any], listener: CALLBACK_TYPE
+    ) -> Callable[[], None]:
+        """Call listener when a pushed part changes (polls call every listener)."""
+        listeners = self._part_listeners.setdefault(part, [])
+        listeners.append(listener)
+        return partial(listeners.remove, listener)
 
     @callback
-    def _device_info_pushed(self, message: Message) -> None:
-        """Read everything again when the outlet pushes new information (restart)."""
-        try:
-            info = DeviceInfo.from_message(message)
-        except InvisOutletError:
+    def _info_seen(self, info: OutletInfo) -> None:
+        """Take device information, whoever read it, or pushed by the outlet."""
+        self._arrivals[OutletInfo] += 1
+        if self._state is None:
+            self._state = DeviceState(info=info)
+        elif info.serial == self._state.info.serial:
+            self._state = replace(self._state, info=info)
+        else:
             return
-        # Only news is worth a refresh: a device that answers with unknown packetIDs
-        # must not turn each reply into the next request. Debounced for the same reason.
-        if self.data is not None and info != self.data.info:
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), f"{self.name} restarted"
-            )
+        if self._publishing:
+            self.async_set_updated_data(self._checked(self._state))
+
+    @callback
+    def _part_seen(self, part: Part[Any], value: Any) -> None:
+        """Take a new value of one part; only its own listeners hear of it."""
+        self._arrivals[part] += 1
+        if self._state is None:
+            return
+        self._state = part.store(self._state, value)
+        if self._publishing:
+            # Not async_set_updated_data: a sensor push every second would rewrite
+            # every entity and push the keep-alive poll back each time.
+            self.data = self._state
+            for listener in tuple(self._part_listeners.get(part, ())):
+                listener()
+
+    @property
+    def _publishing(self) -> bool:
+        """Return whether news is shown at once (else the next refresh shows it)."""
+        # Only a refresh makes an unavailable outlet available again (and logs it).
+        return self.data is not None and self.last_update_success
 
     @callback
     def _link_changed(self, up: bool) -> None:
-        """Refresh at once when the link is back."""
+        """Read everything again at once when the link is back."""
         if up and self.data is not None:
             # Not through the request-refresh debouncer: its cooldown would keep every
             # entity unavailable for seconds after the outlet is already back.
@@ -300,15 +210,8 @@ class InvisOutletDataUpdateCoordinator(DataUpdateCoordinator[InvisOutletData]):
         self.client.reconnect_now(host)
 
     async def async_shutdown(self) -> None:
-        """Stop listening, stop following an update and close the link."""
+        """Stop listening to the outlet."""
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
-        if self.firmware_update is not None:
-            self.firmware_update.stop()
         await super().async_shutdown()
-        await self.client.close()
-
-    def _now(self) -> float:
-        """Return the event loop's monotonic time, the clock of the OTA tracker."""
-        return self.hass.loop.time()

@@ -8,11 +8,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, MANUFACTURER
-from .pyinvisoutlet import DecoModule, DeviceInfo
+from .pyinvisoutlet import DecoModule, OutletInfo
 
 
 def async_sync_devices(
-    hass: HomeAssistant, entry_id: str, info: DeviceInfo, host: str
+    hass: HomeAssistant, entry_id: str, info: OutletInfo, host: str
 ) -> None:
     """Create or update the outlet's device and its InvisDeco's, linked together."""
     registry = dr.async_get(hass)
@@ -31,7 +31,7 @@ def async_sync_devices(
         registry.async_update_device(faceplate.id, via_device_id=outlet.id)
 
 
-def _outlet_fields(info: DeviceInfo, host: str) -> dict[str, Any]:
+def _outlet_fields(info: OutletInfo, host: str) -> dict[str, Any]:
     """Return the registry fields of the outlet."""
     return {
         "identifiers": {(DOMAIN, info.serial)},

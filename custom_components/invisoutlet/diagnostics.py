@@ -11,33 +11,34 @@ from homeassistant.core import HomeAssistant
 
 from .coordinator import InvisOutletConfigEntry
 
-TO_REDACT = {CONF_HOST, "mac", "serial", "title", "unique_id"}
+# Everything that identifies the device or where it is; discovery keys hold the
+# zeroconf name, which carries the serial.
+TO_REDACT = {CONF_HOST, "discovery_keys", "mac", "serial", "title", "unique_id"}
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: InvisOutletConfigEntry
 ) -> dict[str, Any]:
     """Return what helps to understand a problem, without serials, MACs or host."""
-    coordinator = entry.runtime_data
-    update = coordinator.firmware_update
-    tracker = update.tracker if update is not None else None
+    data = entry.runtime_data
+    progress = data.firmware.firmware.progress
     return async_redact_data(
         {
             "entry": entry.as_dict(),
-            "connected": coordinator.client.connected,
-            "transport": coordinator.client.transport,
-            "last_update_success": coordinator.last_update_success,
-            "device": asdict(coordinator.data.info),
-            "firmware": asdict(fw) if (fw := coordinator.data.firmware) else None,
+            "connected": data.client.connected,
+            "transport": data.client.transport,
+            "last_update_success": data.device.last_update_success,
+            "device": asdict(data.device.data.info),
+            "firmware": asdict(status) if (status := data.firmware.data) else None,
             "firmware_update": None
-            if tracker is None
+            if progress is None
             else {
-                "target": tracker.target.name,
-                "pending": sorted(c.name for c in tracker.pending),
-                "phase": tracker.phase,
-                "step": tracker.step.name if tracker.step else None,
-                "percent": tracker.percent,
-                "external": tracker.external,
+                "target": progress.target.name,
+                "pending": sorted(c.name for c in progress.components),
+                "phase": progress.phase,
+                "step": progress.step.name if progress.step else None,
+                "percent": progress.percent,
+                "external": progress.external,
             },
         },
         TO_REDACT,

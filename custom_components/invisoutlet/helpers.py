@@ -1,40 +1,44 @@
-"""Error mapping for entity actions: library errors become translated HA errors."""
+"""The one action decorator, and the one table from library errors to messages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate
 
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
+from .entity import InvisOutletEntity
 from .pyinvisoutlet import (
+    FirmwareError,
     InvisOutletConnectionError,
     InvisOutletError,
     InvisOutletUpdateError,
 )
 
+# Why an install failed → the translation key of what the user reads.
+FIRMWARE_ERROR_KEYS: dict[FirmwareError, str] = {
+    FirmwareError.NO_UPDATE: "no_update_available",
+    FirmwareError.DOWNGRADE: "ota_downgrade",
+    FirmwareError.IN_PROGRESS: "ota_in_progress",
+    FirmwareError.START_REJECTED: "ota_start_rejected",
+    FirmwareError.FAILED: "ota_failed",
+    FirmwareError.STALLED: "ota_stalled",
+    FirmwareError.DEVICE_NOT_BACK: "ota_device_not_back",
+    FirmwareError.VERSION_UNCHANGED: "ota_version_unchanged",
+    FirmwareError.DIFFERENT_DEVICE: "ota_different_device",
+    FirmwareError.TIMED_OUT: "ota_timed_out",
+    FirmwareError.INTERRUPTED: "ota_interrupted",
+}
 
-def invisoutlet_exception_handler[**P](
-    func: Callable[P, Coroutine[Any, Any, None]],
-) -> Callable[P, Coroutine[Any, Any, None]]:
-    """Turn the library's errors into translated HomeAssistantErrors."""
 
-    @wraps(func)
-    async def handler(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            await func(*args, **kwargs)
-        except InvisOutletError as err:
-            raise _translated(err) from err
-
-    return handler
-
-
-def _translated(err: InvisOutletError) -> HomeAssistantError:
+def translated_error(err: InvisOutletError) -> HomeAssistantError:
     """Return the translated error a user sees for a library error."""
     if isinstance(err, InvisOutletUpdateError):
-        return HomeAssistantError(translation_domain=DOMAIN, translation_key=err.reason)
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key=FIRMWARE_ERROR_KEYS[err.reason]
+        )
     key = (
         "communication_error"
         if isinstance(err, InvisOutletConnectionError)
@@ -45,3 +49,19 @@ def _translated(err: InvisOutletError) -> HomeAssistantError:
         translation_key=key,
         translation_placeholders={"error": str(err)},
     )
+
+
+def invisoutlet_action[E: InvisOutletEntity, **P](
+    func: Callable[Concatenate[E, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, None]]:
+    """Turn library errors into translated errors; a lost link makes it unavailable."""
+
+    async def handler(self: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await func(self, *args, **kwargs)
+        except InvisOutletError as err:
+            if isinstance(err, InvisOutletConnectionError):
+                self.coordinator.async_set_unavailable(err)
+            raise translated_error(err) from err
+
+    return wraps(func)(handler)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.update import (
     UpdateDeviceClass,
@@ -13,74 +13,60 @@ from homeassistant.components.update import (
     UpdateEntityFeature,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import InvisOutletConfigEntry, InvisOutletData
-from .entity import InvisOutletEntity
-from .helpers import invisoutlet_exception_handler
-from .pyinvisoutlet import OtaTracker, UpdateTarget, UpdateType
+from .coordinator import InvisOutletConfigEntry
+from .device_state import DeviceState
+from .entity import InvisDecoEntity, InvisOutletEntity, async_add_deco_entities
+from .firmware import InvisOutletFirmwareCoordinator
+from .helpers import invisoutlet_action
+from .pyinvisoutlet import (
+    DecoModule,
+    FirmwareComponent,
+    FirmwareProgress,
+    FirmwareStatus,
+    UpdateTarget,
+)
 
-# One install at a time per outlet: HA queues a second one until the first ends.
-PARALLEL_UPDATES = 1
+# The library runs one install per outlet and refuses a second at once; HA's own
+# queue would hold a second install (and update_entity) for the minutes one lasts.
+PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
 class InvisOutletUpdateEntityDescription(UpdateEntityDescription):
     """Describes one firmware component of the outlet or the InvisDeco."""
 
-    component: UpdateType
+    component: FirmwareComponent
     target: UpdateTarget
-    installed_fn: Callable[[InvisOutletData], str | None]
-    latest_fn: Callable[[InvisOutletData], str | None]
-
-
-def _firmware(field: str) -> Callable[[InvisOutletData], str | None]:
-    """Return a reader of one version from the last available-updates answer (20)."""
-
-    def read(data: InvisOutletData) -> str | None:
-        return getattr(data.firmware, field) if data.firmware else None
-
-    return read
-
-
-def _installed(module: str, field: str) -> Callable[[InvisOutletData], str | None]:
-    """Return a reader of an installed version: device information (12) first."""
-    from_status = _firmware(field)
-
-    def read(data: InvisOutletData) -> str | None:
-        block = getattr(data.info, module)
-        return (block.fw_rev if block else None) or from_status(data)
-
-    return read
+    # The version device information reports, where it has it (faster than the cloud).
+    reported_fn: Callable[[DeviceState], str | None]
 
 
 UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
     InvisOutletUpdateEntityDescription(
         key="firmware",
         translation_key="firmware",
-        component=UpdateType.OUTLET_FIRMWARE,
+        component=FirmwareComponent.OUTLET_FIRMWARE,
         target=UpdateTarget.OUTLET,
-        installed_fn=_installed("outlet", "outlet_fw"),
-        latest_fn=_firmware("outlet_fw_available"),
+        reported_fn=lambda state: state.info.outlet.fw_rev,
     ),
     InvisOutletUpdateEntityDescription(
         key="web_interface",
         translation_key="web_interface",
-        component=UpdateType.WEB_INTERFACE,
+        component=FirmwareComponent.WEB_INTERFACE,
         target=UpdateTarget.OUTLET,
-        installed_fn=_firmware("www_fw"),
-        latest_fn=_firmware("www_fw_available"),
+        reported_fn=lambda _: None,
     ),
 )
 DECO_UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
     InvisOutletUpdateEntityDescription(
         key="deco_firmware",
         translation_key="deco_firmware",
-        component=UpdateType.DECO_FIRMWARE,
+        component=FirmwareComponent.DECO_FIRMWARE,
         target=UpdateTarget.DECO,
-        installed_fn=_installed("deco", "deco_fw"),
-        latest_fn=_firmware("deco_fw_available"),
+        reported_fn=lambda state: state.info.deco.fw_rev if state.info.deco else None,
     ),
 )
 
@@ -88,28 +74,26 @@ DECO_UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: InvisOutletConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the outlet's update entities, and the InvisDeco's whenever one appears."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.device
     async_add_entities(
-        InvisOutletUpdateEntity(coordinator, description) for description in UPDATES
+        InvisOutletUpdateEntity(coordinator=coordinator, description=description)
+        for description in UPDATES
     )
-    known_decos: set[str] = set()
 
-    @callback
-    def add_deco() -> None:
-        deco = coordinator.data.info.deco
-        if deco is None or deco.serial is None or deco.serial in known_decos:
-            return
-        known_decos.add(deco.serial)
-        async_add_entities(
-            InvisOutletUpdateEntity(coordinator, description, deco.serial)
+    def deco_entities(deco: DecoModule) -> list[InvisDecoUpdateEntity]:
+        return [
+            InvisDecoUpdateEntity(
+                coordinator=coordinator,
+                description=description,
+                deco_serial=str(deco.serial),
+            )
             for description in DECO_UPDATES
-        )
+        ]
 
-    add_deco()
-    entry.async_on_unload(coordinator.async_add_listener(add_deco))
+    async_add_deco_entities(entry, async_add_entities, deco_entities)
 
 
 class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
@@ -123,56 +107,90 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
     )
 
     @property
-    def _tracker(self) -> OtaTracker | None:
-        """Return the running update that installs this component, if any."""
-        update = self.coordinator.firmware_update
-        if update is None or not update.tracker.active:
-            return None
-        tracker = update.tracker
-        return tracker if tracker.covers(self.entity_description.component) else None
+    def firmware(self) -> InvisOutletFirmwareCoordinator:
+        """Return the coordinator of what firmware the device offers."""
+        return self.coordinator.config_entry.runtime_data.firmware
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Listen to the firmware coordinator too."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.firmware.async_add_listener(self._handle_coordinator_update)
+        )
 
     @property
+    def _progress(self) -> FirmwareProgress | None:
+        """Return the running install of this component, if any."""
+        progress = self.firmware.firmware.progress
+        component = self.entity_description.component
+        return progress if progress is not None and progress.covers(component) else None
+
+    @property
+    def _status(self) -> FirmwareStatus | None:
+        """Return the last available-updates answer."""
+        return self.firmware.data
+
+    @property
+    @override
     def available(self) -> bool:
         """Stay available through the restart an install causes."""
-        if self._tracker is not None:
-            return True
-        if not super().available:
-            return False
-        if self.deco_serial is None:
-            return True
-        deco = self.coordinator.data.info.deco
-        return deco is not None and deco.serial == self.deco_serial and deco.online
+        return self._progress is not None or super().available
 
     @property
+    @override
     def installed_version(self) -> str | None:
-        """Return the version running now."""
-        return self.entity_description.installed_fn(self.coordinator.data)
+        """Return the version running; the old one until an install is confirmed."""
+        component = self.entity_description.component
+        if (progress := self._progress) is not None and (
+            baseline := progress.baseline.get(component)
+        ):
+            return baseline
+        reported = self.entity_description.reported_fn(self.coordinator.data)
+        status = self._status
+        return reported or (status.installed(component) if status else None)
 
     @property
+    @override
     def latest_version(self) -> str | None:
-        """Return the newest version the device offers."""
-        return self.entity_description.latest_fn(self.coordinator.data)
+        """Return the version the device offers."""
+        status = self._status
+        return status.available(self.entity_description.component) if status else None
 
     @property
+    @override
     def in_progress(self) -> bool:
-        """Return whether an update of this component is running."""
-        return self._tracker is not None
+        """Return whether an install of this component runs."""
+        return self._progress is not None
 
     @property
+    @override
     def update_percentage(self) -> int | None:
         """Return download progress; None shows an indeterminate bar."""
-        tracker = self._tracker
-        if tracker is None or tracker.step is not self.entity_description.component:
+        progress = self._progress
+        if progress is None or progress.step is not self.entity_description.component:
             return None
-        return tracker.display_percent
+        return progress.percent
 
-    @invisoutlet_exception_handler
+    @invisoutlet_action
+    @override
     async def async_install(
-        self, version: str | None, backup: bool, **kwargs: Any
+        self, /, version: str | None, backup: bool, **kwargs: Any
     ) -> None:
         """Install the available firmware and wait until its version is confirmed."""
-        await self.coordinator.async_install(self.entity_description.target)
+        await self.firmware.async_install(self.entity_description.target)
 
+    @override
     async def async_update(self) -> None:
         """Check for available updates now (homeassistant.update_entity)."""
-        await self.coordinator.async_refresh_firmware()
+        await self.firmware.async_check()
+
+
+class InvisDecoUpdateEntity(InvisDecoEntity, InvisOutletUpdateEntity):
+    """The InvisDeco's firmware: unavailable while the InvisDeco is away."""
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Stay available through its restart; otherwise only while attached."""
+        return self._progress is not None or super().available

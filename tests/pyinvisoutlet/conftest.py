@@ -32,6 +32,8 @@ from tests.simulator import (
 )
 
 HOST = "127.0.0.1"
+# The simulated outlet's serial number (tests/fixtures/outlet_info.json).
+SERIAL = "11A1F7000FE"
 # Fast enough that a reconnect takes a few milliseconds.
 FAST_BACKOFF = Backoff(initial=0.01, maximum=0.05, reboot=0.01)
 # Bound on every wait in these tests: far above what a healthy run needs.
@@ -89,6 +91,15 @@ class ClientFactory(Protocol):
         """Return a client that is not connected yet."""
 
 
+async def assert_usable(client: InvisOutlet) -> None:
+    """Check that the link answers requests (after reconnecting, if it had to)."""
+    async with asyncio.timeout(WAIT):
+        while not client.connected:  # noqa: ASYNC110 - state of the client's task
+            await asyncio.sleep(0.01)
+    info = await client.outlet_info()
+    assert info.serial == SERIAL
+
+
 def port_of(simulator: InvisOutletSimulator, transport: Transport) -> int:
     """Return the simulator's port for a transport."""
     return simulator.tcp_port if transport is Transport.TCP else simulator.ws_port
@@ -108,7 +119,7 @@ def envelope(
     puback: int | None = None,
     callback_name: int | None = None,
     args: Any = None,
-    serial: str = "11A1F7000FE",
+    serial: str = SERIAL,
 ) -> bytes:
     """Return one device message, compact, as the outlet would write it."""
     message: dict[str, Any] = {"sn": serial, "packetID": packet_id}
@@ -124,6 +135,16 @@ def with_device(**fields: Any) -> pytest.MarkDecorator:
     label = ",".join(f"{key}={value}" for key, value in fields.items())
     return pytest.mark.parametrize(
         "device", [pytest.param(SimulatedDevice(**fields), id=label)], indirect=True
+    )
+
+
+def with_pro(**fields: Any) -> pytest.MarkDecorator:
+    """Run a test against a simulated outlet with an InvisDeco Pro (nightlight)."""
+    label = ",".join(["pro", *(f"{key}={value}" for key, value in fields.items())])
+    return pytest.mark.parametrize(
+        "device",
+        [pytest.param(SimulatedDevice.pro(**fields), id=label)],
+        indirect=True,
     )
 
 

@@ -11,25 +11,30 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.invisoutlet.pyinvisoutlet.models import (
-    DecoModule,
-    DeviceInfo,
-    FirmwareStatus,
-    OutletModule,
+from custom_components.invisoutlet.pyinvisoutlet.const import (
+    FirmwareComponent,
+    FirmwareError,
+    UpdateTarget,
+)
+from custom_components.invisoutlet.pyinvisoutlet.events import (
     UpdateAnswer,
     UpdateProgress,
     UpdateResult,
-    UpdateTarget,
-    UpdateType,
+)
+from custom_components.invisoutlet.pyinvisoutlet.models import (
+    DecoModule,
+    FirmwareStatus,
+    OutletInfo,
+    OutletModule,
 )
 from custom_components.invisoutlet.pyinvisoutlet.ota import (
     InstalledVersions,
-    OtaError,
     OtaPhase,
     OtaTimeouts,
     OtaTracker,
     pending_components,
     target_of,
+    types_of,
 )
 
 if TYPE_CHECKING:
@@ -37,9 +42,9 @@ if TYPE_CHECKING:
 
 OUTLET = UpdateTarget.OUTLET
 DECO = UpdateTarget.DECO
-FW = UpdateType.OUTLET_FIRMWARE
-WWW = UpdateType.WEB_INTERFACE
-DECO_FW = UpdateType.DECO_FIRMWARE
+FW = FirmwareComponent.OUTLET_FIRMWARE
+WWW = FirmwareComponent.WEB_INTERFACE
+DECO_FW = FirmwareComponent.DECO_FIRMWARE
 # The type whose result ends an update of each target when everything is pending.
 FINAL = {OUTLET: FW, DECO: DECO_FW}
 
@@ -96,14 +101,14 @@ def deco_module(
     )
 
 
-def device_info(
+def outlet_info(
     *, outlet_fw: str | None = "1.0.0", deco: DecoModule | None = None
-) -> DeviceInfo:
+) -> OutletInfo:
     """Return a callback 12 reading (no PM block unless one is given)."""
     outlet = OutletModule(
         serial="IM01", mac=None, device="InvisOutlet", fw_rev=outlet_fw, hw_rev=None
     )
-    return DeviceInfo(serial="IM01", outlet=outlet, deco=deco)
+    return OutletInfo(serial="IM01", outlet=outlet, deco=deco)
 
 
 def tracker(
@@ -231,10 +236,41 @@ def test_target_of_maps_message_types_to_targets(
     ],
 )
 def test_pending_components_are_the_targets_components_with_an_update(
-    target: UpdateTarget, overrides: dict[str, str | None], expected: set[UpdateType]
+    target: UpdateTarget,
+    overrides: dict[str, str | None],
+    expected: set[FirmwareComponent],
 ) -> None:
-    """Only the target's own components whose available version differs count."""
+    """Only the target's own components with a newer version available count."""
     assert pending_components(target, status(**overrides)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "overrides", "expected"),
+    [
+        pytest.param(OUTLET, {"outlet_fw_available": "0.9.0"}, {WWW}, id="older-fw"),
+        pytest.param(OUTLET, {"www_fw_available": "1.9.9"}, {FW}, id="older-www"),
+        pytest.param(DECO, {"deco_fw_available": "2.10.0"}, set(), id="older-deco"),
+        pytest.param(DECO, {"deco_fw_available": "3.0.10"}, {DECO_FW}, id="numeric"),
+    ],
+)
+def test_pending_components_leave_out_an_older_offer(
+    target: UpdateTarget,
+    overrides: dict[str, str | None],
+    expected: set[FirmwareComponent],
+) -> None:
+    """An offer older than what is installed is no update; 3.0.10 beats 3.0.0."""
+    assert pending_components(target, status(**overrides)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "components"),
+    [(OUTLET, {FW, WWW}), (DECO, {DECO_FW})],
+)
+def test_types_of_names_the_components_a_target_installs(
+    target: UpdateTarget, components: set[FirmwareComponent]
+) -> None:
+    """An outlet install updates firmware and web interface; a deco one its firmware."""
+    assert types_of(target) == components
 
 
 # InstalledVersions ----------------------------------------------------------------
@@ -248,7 +284,7 @@ def test_read_of_nothing_knows_nothing() -> None:
 
 def test_read_of_info_only_takes_outlet_and_deco_versions() -> None:
     """12 alone gives the outlet and InvisDeco versions but no web interface."""
-    info = device_info(outlet_fw="1.1.0", deco=deco_module(fw_rev="3.1.0"))
+    info = outlet_info(outlet_fw="1.1.0", deco=deco_module(fw_rev="3.1.0"))
     assert InstalledVersions.read(info=info) == InstalledVersions(
         outlet_fw="1.1.0", www_fw=None, deco_fw="3.1.0", deco_present=True
     )
@@ -266,7 +302,7 @@ def test_read_of_info_with_deco_absent_or_offline_reports_it_absent(
     deco: DecoModule | None,
 ) -> None:
     """A missing, offline or anonymous PM block means no InvisDeco and no version."""
-    versions = InstalledVersions.read(info=device_info(deco=deco))
+    versions = InstalledVersions.read(info=outlet_info(deco=deco))
     assert versions.deco_present is False
     assert versions.deco_fw is None
     assert versions.outlet_fw == "1.0.0"
@@ -286,7 +322,7 @@ def test_read_of_status_without_deco_version_reports_deco_absent() -> None:
 
 def test_read_of_both_prefers_info_and_takes_web_interface_from_status() -> None:
     """12 wins for outlet and InvisDeco versions; only 20 has the web interface."""
-    info = device_info(outlet_fw="1.1.0", deco=deco_module(fw_rev="3.1.0"))
+    info = outlet_info(outlet_fw="1.1.0", deco=deco_module(fw_rev="3.1.0"))
     assert InstalledVersions.read(info, status()) == InstalledVersions(
         outlet_fw="1.1.0", www_fw="2.0.0", deco_fw="3.1.0", deco_present=True
     )
@@ -294,13 +330,13 @@ def test_read_of_both_prefers_info_and_takes_web_interface_from_status() -> None
 
 def test_read_of_both_falls_back_to_status_where_info_is_blank() -> None:
     """Blank firmware versions in 12 (a module in a bad state) are taken from 20."""
-    info = device_info(outlet_fw=None, deco=deco_module(fw_rev=None))
+    info = outlet_info(outlet_fw=None, deco=deco_module(fw_rev=None))
     assert InstalledVersions.read(info, status()) == OLD
 
 
 def test_read_of_both_takes_presence_from_info_even_when_status_has_a_version() -> None:
     """No PM block in 12 means no InvisDeco, though 20 still gives its version."""
-    versions = InstalledVersions.read(device_info(), status())
+    versions = InstalledVersions.read(outlet_info(), status())
     assert versions.deco_present is False
     assert versions.deco_fw == "3.0.0"
 
@@ -310,7 +346,7 @@ def test_read_of_both_takes_presence_from_info_even_when_status_has_a_version() 
     [(FW, "1.0.0"), (WWW, "2.0.0"), (DECO_FW, "3.0.0")],
 )
 def test_installed_versions_get_returns_each_component(
-    component: UpdateType, expected: str
+    component: FirmwareComponent, expected: str
 ) -> None:
     """get() returns the version of the named component."""
     assert OLD.get(component) == expected
@@ -378,7 +414,7 @@ def test_tracker_without_pending_components_is_refused() -> None:
 
 @pytest.mark.parametrize(("target", "component"), [(OUTLET, FW), (DECO, DECO_FW)])
 def test_external_tracker_without_pending_watches_firmware(
-    target: UpdateTarget, component: UpdateType
+    target: UpdateTarget, component: FirmwareComponent
 ) -> None:
     """Started elsewhere with nothing pending in our reading: watch the firmware."""
     current = {
@@ -402,7 +438,9 @@ def test_external_tracker_keeps_the_pending_components_it_knows() -> None:
 @pytest.mark.parametrize(
     ("component", "covered"), [(FW, False), (WWW, True), (DECO_FW, False)]
 )
-def test_covers_only_pending_components(component: UpdateType, covered: bool) -> None:
+def test_covers_only_pending_components(
+    component: FirmwareComponent, covered: bool
+) -> None:
     """An update covers exactly the components that were pending."""
     ota = tracker(OUTLET, outlet_fw_available="1.0.0")
     assert ota.covers(component) is covered
@@ -425,7 +463,7 @@ def test_puback_zero_fails_as_start_rejected() -> None:
     ota = tracker()
     ota.start_answered(False, 2.0)
     assert phase_of(ota) is OtaPhase.FAILED
-    assert ota.error is OtaError.START_REJECTED
+    assert ota.error is FirmwareError.START_REJECTED
     assert not ota.active
     assert ota.next_wakeup is None
 
@@ -480,7 +518,7 @@ def test_late_failure_answer_fails_the_update(make: Callable[[], OtaTracker]) ->
     ota = make()
     ota.late_answer(UpdateAnswer(target=OUTLET, ok=False), 70.0)
     assert phase_of(ota) is OtaPhase.FAILED
-    assert ota.error is OtaError.FAILED
+    assert ota.error is FirmwareError.FAILED
 
 
 def test_late_answer_for_other_target_is_ignored() -> None:
@@ -643,7 +681,7 @@ def test_failure_result_after_progress_fails(target: UpdateTarget) -> None:
     ota = downloading(target)
     ota.result(result(FINAL[target], False), 20.0)
     assert phase_of(ota) is OtaPhase.FAILED
-    assert ota.error is OtaError.FAILED
+    assert ota.error is FirmwareError.FAILED
     assert ota.next_wakeup is None
 
 
@@ -725,7 +763,7 @@ def test_spurious_failure_result_during_stall_check_is_ignored() -> None:
     assert phase_of(ota) is OtaPhase.VERIFYING
     assert ota.next_wakeup == 180.0 + POLL
     assert not ota.tick(190.0)
-    assert ota.error is OtaError.STALLED
+    assert ota.error is FirmwareError.STALLED
 
 
 def test_web_interface_result_during_stall_check_resumes_downloading() -> None:
@@ -786,7 +824,7 @@ def test_stall_without_change_fails_as_stalled(target: UpdateTarget) -> None:
     ota = stall_checking(target)
     ota.versions_read(OLD, 66.0)
     assert phase_of(ota) is OtaPhase.FAILED
-    assert ota.error is OtaError.STALLED
+    assert ota.error is FirmwareError.STALLED
     assert ota.next_wakeup is None
 
 
@@ -794,7 +832,7 @@ def test_stall_check_with_only_some_components_new_fails_as_stalled() -> None:
     """A new web interface alone does not confirm a web-and-firmware update."""
     ota = stall_checking()
     ota.versions_read(replace(OLD, www_fw="2.1.0"), 66.0)
-    assert ota.error is OtaError.STALLED
+    assert ota.error is FirmwareError.STALLED
 
 
 def test_stall_check_without_an_answer_fails_as_stalled() -> None:
@@ -803,7 +841,7 @@ def test_stall_check_without_an_answer_fails_as_stalled() -> None:
     assert not ota.tick(74.9)
     assert ota.active
     assert not ota.tick(75.0)
-    assert ota.error is OtaError.STALLED
+    assert ota.error is FirmwareError.STALLED
 
 
 @pytest.mark.parametrize(
@@ -834,7 +872,7 @@ def test_reboot_timeout_with_module_present_fails_as_version_unchanged(
     ota.tick(319.9)
     assert phase_of(ota) is OtaPhase.REBOOTING
     assert not ota.tick(20.0 + REBOOT)
-    assert ota.error is OtaError.VERSION_UNCHANGED
+    assert ota.error is FirmwareError.VERSION_UNCHANGED
 
 
 def test_outlet_not_back_within_reboot_timeout_fails_as_device_not_back() -> None:
@@ -843,7 +881,7 @@ def test_outlet_not_back_within_reboot_timeout_fails_as_device_not_back() -> Non
     ota.link_lost(25.0)
     assert ota.next_wakeup == 30.0
     assert not ota.tick(20.0 + REBOOT)
-    assert ota.error is OtaError.DEVICE_NOT_BACK
+    assert ota.error is FirmwareError.DEVICE_NOT_BACK
 
 
 def test_deco_not_back_within_reboot_timeout_fails_as_device_not_back() -> None:
@@ -851,7 +889,7 @@ def test_deco_not_back_within_reboot_timeout_fails_as_device_not_back() -> None:
     ota = rebooting(DECO)
     ota.versions_read(DECO_GONE, 30.0)
     assert not ota.tick(20.0 + REBOOT)
-    assert ota.error is OtaError.DEVICE_NOT_BACK
+    assert ota.error is FirmwareError.DEVICE_NOT_BACK
 
 
 def test_verify_timeout_fails_as_version_unchanged() -> None:
@@ -864,7 +902,7 @@ def test_verify_timeout_fails_as_version_unchanged() -> None:
     assert ota.tick(159.9)
     assert ota.active
     assert not ota.tick(40.0 + VERIFY)
-    assert ota.error is OtaError.VERSION_UNCHANGED
+    assert ota.error is FirmwareError.VERSION_UNCHANGED
 
 
 def test_polls_fall_due_every_poll_interval_while_rebooting() -> None:
@@ -941,7 +979,7 @@ def test_revb_restart_at_start_without_return_fails_as_device_not_back() -> None
     ota = tracker()
     ota.link_lost(1.0)
     assert not ota.tick(1.0 + REBOOT)
-    assert ota.error is OtaError.DEVICE_NOT_BACK
+    assert ota.error is FirmwareError.DEVICE_NOT_BACK
 
 
 def test_drop_while_downloading_resumes_downloading_when_link_returns() -> None:
@@ -1029,7 +1067,7 @@ def test_drop_while_verifying_without_return_fails_as_device_not_back() -> None:
     ota = verifying()
     ota.link_lost(50.0)
     assert not ota.tick(50.0 + REBOOT)
-    assert ota.error is OtaError.DEVICE_NOT_BACK
+    assert ota.error is FirmwareError.DEVICE_NOT_BACK
 
 
 def test_link_return_outside_rebooting_changes_nothing() -> None:
@@ -1131,11 +1169,49 @@ def test_only_pending_components_need_a_new_version() -> None:
 def test_versions_from_12_and_20_combine_to_confirm() -> None:
     """The firmware seen in 12 and the web interface seen later in 20 add up."""
     ota = rebooting()
-    ota.versions_read(InstalledVersions.read(info=device_info(outlet_fw="1.1.0")), 30.0)
+    ota.versions_read(InstalledVersions.read(info=outlet_info(outlet_fw="1.1.0")), 30.0)
     assert phase_of(ota) is OtaPhase.REBOOTING
     later = status(outlet_fw=None, www_fw="2.1.0", deco_fw=None)
     ota.versions_read(InstalledVersions.read(status=later), 40.0)
     assert phase_of(ota) is OtaPhase.SUCCEEDED
+
+
+def test_status_is_not_needed_while_the_firmware_is_unconfirmed() -> None:
+    """Device information can still confirm the firmware: no status read yet."""
+    ota = rebooting()
+
+    assert not ota.needs_status()
+
+
+def test_status_is_needed_once_only_the_web_interface_is_left() -> None:
+    """With the new firmware seen, only callback 20 can confirm the web interface."""
+    ota = rebooting()
+
+    ota.versions_read(InstalledVersions.read(info=outlet_info(outlet_fw="1.1.0")), 30.0)
+
+    assert ota.needs_status()
+
+
+def test_status_is_needed_from_the_start_of_a_web_interface_only_update() -> None:
+    """A web-interface-only update can only ever be confirmed by callback 20."""
+    ota = tracker(outlet_fw_available="1.0.0")
+
+    assert ota.needs_status()
+
+
+def test_status_is_never_needed_for_an_invisdeco_update() -> None:
+    """Device information carries the InvisDeco version: 20 is never required."""
+    ota = rebooting(DECO)
+
+    assert not ota.needs_status()
+
+
+def test_status_is_not_needed_once_everything_is_confirmed() -> None:
+    """Nothing left to confirm means nothing left to read."""
+    ota = rebooting()
+    ota.versions_read(NEW, 30.0)
+
+    assert not ota.needs_status()
 
 
 def test_unknown_versions_are_not_a_change() -> None:
@@ -1166,7 +1242,7 @@ def test_deco_reboot_waits_for_pm_block_to_return() -> None:
     assert ota.next_wakeup == 60.0
     assert ota.tick(60.0)
     assert not ota.tick(60.0 + VERIFY)
-    assert ota.error is OtaError.VERSION_UNCHANGED
+    assert ota.error is FirmwareError.VERSION_UNCHANGED
 
 
 def test_deco_absent_at_its_result_verifies_once_pm_block_returns() -> None:
@@ -1196,7 +1272,7 @@ def test_unknown_deco_presence_keeps_the_last_known_one() -> None:
     ota.versions_read(InstalledVersions(outlet_fw="1.0.0"), 40.0)
     assert phase_of(ota) is OtaPhase.REBOOTING
     assert not ota.tick(20.0 + REBOOT)
-    assert ota.error is OtaError.DEVICE_NOT_BACK
+    assert ota.error is FirmwareError.DEVICE_NOT_BACK
 
 
 def test_outlet_update_ignores_deco_presence() -> None:
@@ -1204,7 +1280,7 @@ def test_outlet_update_ignores_deco_presence() -> None:
     ota = rebooting()
     ota.versions_read(DECO_GONE, 30.0)
     assert not ota.tick(20.0 + REBOOT)
-    assert ota.error is OtaError.VERSION_UNCHANGED
+    assert ota.error is FirmwareError.VERSION_UNCHANGED
 
 
 def test_deco_stall_check_that_finds_pm_block_missing_does_not_fail_at_once() -> None:
@@ -1281,7 +1357,7 @@ def test_reva_outlet_update_runs_to_success() -> None:
     ota.link_lost(91.0)
     ota.link_restored(120.0)
     assert ota.tick(120.0)
-    info = device_info(outlet_fw="1.1.0")
+    info = outlet_info(outlet_fw="1.1.0")
     ota.versions_read(InstalledVersions.read(info=info), 121.0)
     assert phase_of(ota) is OtaPhase.VERIFYING
     after = status(outlet_fw="1.1.0", www_fw="2.1.0")
@@ -1311,8 +1387,48 @@ def test_deco_update_runs_to_success() -> None:
     ota.progress(progress(DECO_FW, 100), 30.0)
     ota.result(result(DECO_FW, True), 31.0)
     assert ota.tick(41.0)
-    ota.versions_read(InstalledVersions.read(info=device_info()), 41.0)
+    ota.versions_read(InstalledVersions.read(info=outlet_info()), 41.0)
     assert phase_of(ota) is OtaPhase.REBOOTING
-    info = device_info(deco=deco_module(fw_rev="3.1.0"))
+    info = outlet_info(deco=deco_module(fw_rev="3.1.0"))
     ota.versions_read(InstalledVersions.read(info=info), 51.0)
+    assert phase_of(ota) is OtaPhase.SUCCEEDED
+
+
+def test_total_limit_is_every_phase_at_its_limit_and_a_long_download() -> None:
+    """The whole install's limit follows from the phase limits."""
+    limits = OtaTimeouts(start=10, progress=2, reboot=30, verify=5, poll_interval=1)
+    assert limits.total == 10 + 2 * 30 + 5 + 20 * 2
+
+
+def test_install_that_keeps_restarting_ends_at_the_total_limit() -> None:
+    """Reconnects restart the phase clocks, never the clock of the whole install."""
+    ota = tracker()
+    total = ota.timeouts.total
+    now = 0.0
+    while now < total:
+        ota.link_lost(now)
+        ota.link_restored(now + 1.0)
+        ota.late_answer(UpdateAnswer(target=OUTLET, ok=True), now + 1.0)
+        now += 100.0
+        assert ota.active
+        assert ota.next_wakeup is not None
+        assert ota.next_wakeup <= total
+        ota.tick(min(now, total - 1))
+    assert not ota.tick(total)
+    assert phase_of(ota) is OtaPhase.FAILED
+    assert ota.error is FirmwareError.TIMED_OUT
+
+
+def test_another_device_coming_back_fails_the_install() -> None:
+    """A different serial after the restart is never taken for success."""
+    ota = rebooting()
+    ota.different_device()
+    assert phase_of(ota) is OtaPhase.FAILED
+    assert ota.error is FirmwareError.DIFFERENT_DEVICE
+
+
+def test_another_device_after_the_end_changes_nothing() -> None:
+    """A finished install keeps its outcome."""
+    ota = succeeded()
+    ota.different_device()
     assert phase_of(ota) is OtaPhase.SUCCEEDED

@@ -1,9 +1,23 @@
 """Asynchronous client for the Intecular InvisOutlet local API.
 
-Written as a standalone library: it never imports Home Assistant.
+Written as a standalone library: it never imports Home Assistant. Consumers see
+methods and models, never callback numbers or raw messages.
 """
 
-from .client import Backoff, InvisOutlet
+from .accessories import ColorLightState, Led, NightlightState, SensorReadings
+from .client import OCCUPANCY_CALIBRATION_SECONDS, InvisOutlet
+from .configuration import DeviceConfiguration, Setting
+from .const import (
+    CallbackName,
+    ColorEffect,
+    DecoKind,
+    DecoUpdateMethod,
+    FirmwareComponent,
+    FirmwareError,
+    MqttAction,
+    Outlet,
+    UpdateTarget,
+)
 from .decoder import JsonStreamDecoder
 from .exceptions import (
     InvisOutletCommandError,
@@ -13,41 +27,39 @@ from .exceptions import (
     InvisOutletTimeoutError,
     InvisOutletUpdateError,
 )
+from .firmware import Firmware, FirmwareProgress
+from .link import Backoff
 from .models import (
-    Callback,
+    AccessoryNames,
     DecoModule,
-    DecoUpdateMethod,
-    DeviceInfo,
     FirmwareStatus,
-    Message,
+    OutletInfo,
     OutletModule,
-    UpdateAnswer,
-    UpdateProgress,
-    UpdateResult,
-    UpdateTarget,
-    UpdateType,
+    OutletStates,
+    is_newer,
 )
-from .ota import (
-    InstalledVersions,
-    OtaError,
-    OtaPhase,
-    OtaTimeouts,
-    OtaTracker,
-    pending_components,
-    target_of,
-)
+from .ota import InstalledVersions, OtaPhase, OtaTimeouts
+from .probe import PROBE_ORDER, ProbeResult, probe
 from .transport import DEFAULT_PORTS, Transport
-from .updater import FirmwareUpdate
 
 __all__ = [
     "DEFAULT_PORTS",
+    "OCCUPANCY_CALIBRATION_SECONDS",
+    "PROBE_ORDER",
+    "AccessoryNames",
     "Backoff",
-    "Callback",
+    "CallbackName",
+    "ColorEffect",
+    "ColorLightState",
+    "DecoKind",
     "DecoModule",
     "DecoUpdateMethod",
-    "DeviceInfo",
+    "DeviceConfiguration",
+    "Firmware",
+    "FirmwareComponent",
+    "FirmwareError",
+    "FirmwareProgress",
     "FirmwareStatus",
-    "FirmwareUpdate",
     "InstalledVersions",
     "InvisOutlet",
     "InvisOutletCommandError",
@@ -57,18 +69,20 @@ __all__ = [
     "InvisOutletTimeoutError",
     "InvisOutletUpdateError",
     "JsonStreamDecoder",
-    "Message",
-    "OtaError",
+    "Led",
+    "MqttAction",
+    "NightlightState",
     "OtaPhase",
     "OtaTimeouts",
-    "OtaTracker",
+    "Outlet",
+    "OutletInfo",
     "OutletModule",
+    "OutletStates",
+    "ProbeResult",
+    "SensorReadings",
+    "Setting",
     "Transport",
-    "UpdateAnswer",
-    "UpdateProgress",
-    "UpdateResult",
     "UpdateTarget",
-    "UpdateType",
-    "pending_components",
-    "target_of",
+    "is_newer",
+    "probe",
 ]

@@ -1,121 +1,121 @@
-"""Asynchronous client for the InvisOutlet local API."""
+"""The InvisOutlet client: reads and commands as methods, pushes as models."""
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import Callable
-import contextlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 import logging
-import random
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
-from .decoder import OversizedMessageError
-from .exceptions import (
-    InvisOutletCommandError,
-    InvisOutletConnectionError,
-    InvisOutletError,
-    InvisOutletProtocolError,
-    InvisOutletTimeoutError,
-)
-from .models import (
-    Callback,
+from .accessories import ColorLightState, NightlightState, SensorReadings
+from .configuration import DeviceConfiguration, Setting, configure_args
+from .const import (
+    CallbackName,
+    ColorEffect,
     DecoUpdateMethod,
-    DeviceInfo,
-    FirmwareStatus,
-    Message,
+    MqttAction,
+    Outlet,
     UpdateTarget,
 )
-from .transport import DEFAULT_PORTS, Connection, Transport, open_connection
-
-if TYPE_CHECKING:
-    import aiohttp
+from .envelope import Message
+from .exceptions import InvisOutletCommandError, InvisOutletConnectionError
+from .link import Link, discard
+from .models import AccessoryNames, FirmwareStatus, OutletInfo, OutletStates
 
 LOGGER = logging.getLogger(__package__)
 
-type PushListener = Callable[[Message], None]
-type LinkListener = Callable[[bool], None]
+# The colour light's selector: 5 is the nightlight ring (protocol.md §6.13).
+COLOR_LIGHT = 5
+# How long a command waits for the device's own report before reading it.
+CONFIRM_TIMEOUT = 1.0
+# Recommended duration of an occupancy calibration (protocol.md §6.16).
+OCCUPANCY_CALIBRATION_SECONDS = 30
+
+type Model = (
+    OutletInfo | OutletStates | SensorReadings | NightlightState | (ColorLightState)
+)
+
+_PARSERS: dict[type[Any], tuple[CallbackName, Callable[[Message], Any]]] = {
+    OutletInfo: (
+        CallbackName.OUTLET_INFO,
+        lambda message: OutletInfo.from_args(message.args, message.serial),
+    ),
+    OutletStates: (
+        CallbackName.OUTLETS,
+        lambda message: OutletStates.from_args(message.args),
+    ),
+    SensorReadings: (
+        CallbackName.SENSORS,
+        lambda message: SensorReadings.from_args(message.args),
+    ),
+    NightlightState: (
+        CallbackName.NIGHTLIGHT,
+        lambda message: NightlightState.from_args(message.args),
+    ),
+    ColorLightState: (
+        CallbackName.COLOR_LIGHT,
+        lambda message: ColorLightState.from_args(message.args),
+    ),
+}
 
 
-@dataclass(frozen=True, kw_only=True)
-class Backoff:
-    """Delays between reconnect attempts, in seconds."""
+@dataclass
+class _Feed[T]:
+    """One pushed model: its listeners and the arguments last seen."""
 
-    initial: float = 1.0
-    maximum: float = 60.0
-    # While a reboot is expected the outlet is back within seconds: retry at this pace.
-    reboot: float = 1.0
+    parse: Callable[[Message], T]
+    listeners: list[Callable[[T], None]] = field(default_factory=list)
+    last_args: Any = None
+    waiters: list[asyncio.Future[T]] = field(default_factory=list)
 
+    def take(self, message: Message) -> None:
+        """Deliver a model to waiters, and to listeners when it is news."""
+        if not self.listeners and not self.waiters:
+            return  # nobody follows this kind of state: not even worth parsing
+        args = message.args
+        if args == self.last_args and self.last_args is not None:
+            self._resolve_waiters(message)
+            return
+        model = self.parse(message)
+        self.last_args = args
+        for waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_result(model)
+        self.waiters.clear()
+        for listener in tuple(self.listeners):
+            try:
+                listener(model)
+            except Exception:
+                # One failing subscriber must not starve the others of this state.
+                LOGGER.exception("Subscriber of %s failed", type(model).__name__)
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A request waiting for its reply."""
-
-    callback_name: int
-    future: asyncio.Future[Message]
+    def _resolve_waiters(self, message: Message) -> None:
+        """Give waiters the model even when it is no news."""
+        if self.waiters:
+            model = self.parse(message)
+            for waiter in self.waiters:
+                if not waiter.done():
+                    waiter.set_result(model)
+            self.waiters.clear()
 
 
 @dataclass(kw_only=True)
-class InvisOutlet:
-    """One persistent connection to an InvisOutlet, reconnecting by itself."""
+class InvisOutlet(Link):
+    """An InvisOutlet and its InvisDeco, over one persistent link."""
 
-    host: str
-    transport: Transport = Transport.TCP
-    port: int | None = None
-    session: aiohttp.ClientSession | None = None
-    request_timeout: float = 10.0
-    connect_timeout: float = 10.0
-    backoff: Backoff = field(default_factory=Backoff)
-
-    _connection: Connection | None = field(default=None, init=False, repr=False)
-    _runner: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
-    _pending: dict[int, _Pending] = field(default_factory=dict, init=False, repr=False)
-    _push_listeners: dict[int, list[PushListener]] = field(
+    _feeds: dict[type[Any], _Feed[Any]] = field(
         default_factory=dict, init=False, repr=False
     )
-    _link_listeners: list[LinkListener] = field(
-        default_factory=list, init=False, repr=False
-    )
-    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
-    _reboot_expected: bool = field(default=False, init=False, repr=False)
-    _received_at: float = field(default=0.0, init=False, repr=False)
-    # packetIDs whose requests gave up waiting: a late reply to one is not a push.
-    _expired: deque[int] = field(
-        default_factory=lambda: deque(maxlen=64), init=False, repr=False
-    )
 
-    @property
-    def connected(self) -> bool:
-        """Return whether the link is up."""
-        return self._connection is not None
-
-    @property
-    def effective_port(self) -> int:
-        """Return the port in use: the configured one or the transport's default."""
-        return self.port or DEFAULT_PORTS[self.transport]
-
-    async def connect(self) -> None:
-        """Open the link; from then on keep it open until close()."""
-        if self._runner is not None:
-            return
-        connection = await self._open()
-        self._link_up(connection)
-        self._runner = asyncio.create_task(
-            self._run(connection), name=f"invisoutlet {self.host}"
-        )
-
-    async def close(self) -> None:
-        """Close the link and stop reconnecting; nothing keeps running."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            runner.cancel()
-            await asyncio.wait([runner])
-        if (connection := self._connection) is not None:
-            self._connection = None
-            self._fail_pending()
-            await connection.close()
+    def __post_init__(self) -> None:
+        """Route each pushed model through its feed."""
+        for model, (callback_name, parse) in _PARSERS.items():
+            feed = _Feed[Any](parse)
+            self._feeds[model] = feed
+            self.listen(callback_name, feed.take)
+        self.subscribe_link(self._link_changed)
 
     async def __aenter__(self) -> Self:
         """Connect on entering the context."""
@@ -126,81 +126,126 @@ class InvisOutlet:
         """Close on leaving the context."""
         await self.close()
 
-    def subscribe(
-        self, callback_name: int, listener: PushListener
+    def subscribe[T: Model](
+        self, model: type[T], listener: Callable[[T], None]
     ) -> Callable[[], None]:
-        """Call listener with every push of this callback; return an unsubscribe."""
-        listeners = self._push_listeners.setdefault(callback_name, [])
+        """Call listener with every new state of this kind, read or pushed."""
+        listeners = self._feeds[model].listeners
         listeners.append(listener)
-        return partial(_discard, listeners, listener)
+        return partial(discard, listeners, listener)
 
-    def subscribe_link(self, listener: LinkListener) -> Callable[[], None]:
-        """Call listener with True when the link comes up and False when it drops."""
-        self._link_listeners.append(listener)
-        return partial(_discard, self._link_listeners, listener)
+    # Reads ---------------------------------------------------------------------------
 
-    def expect_reboot(self, expected: bool) -> None:
-        """Retry quickly while the outlet is expected to restart."""
-        self._reboot_expected = expected
-        if expected:
-            self._wake.set()
+    async def outlet_info(self) -> OutletInfo:
+        """Read what the outlet says about itself and its InvisDeco."""
+        return await self._read(OutletInfo)
 
-    def reconnect_now(self, host: str | None = None) -> None:
-        """Cut the current wait short, optionally at a new address."""
-        if host is not None:
-            self.host = host
-        self._wake.set()
+    async def outlets(self) -> OutletStates:
+        """Read whether each outlet is on."""
+        return await self._read(OutletStates)
 
-    async def request(
-        self,
-        callback_name: int,
-        args: list[Any] | None = None,
-        *,
-        timeout: float | None = None,
-    ) -> Message:
-        """Send a request and return its reply; PUBACK 0 raises a command error."""
-        if (connection := self._connection) is None:
-            msg = f"not connected to {self.host}"
-            raise InvisOutletConnectionError(msg)
-        packet_id = self._new_packet_id()
-        future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
-        self._pending[packet_id] = _Pending(callback_name, future)
-        payload: dict[str, Any] = {"callbackName": callback_name}
-        if args is not None:
-            payload["callbackArgs"] = args
-        sent_at = asyncio.get_running_loop().time()
-        try:
-            await connection.send({"packetID": packet_id, "payload": payload})
-            async with asyncio.timeout(
-                self.request_timeout if timeout is None else timeout
-            ):
-                message = await future
-        except TimeoutError as err:
-            self._expired.append(packet_id)
-            if callback_name == Callback.DEVICE_INFO and self._received_at < sent_at:
-                # 12 is answered by the outlet alone (20 and 21 may wait on the cloud
-                # or a restart): not a byte since it was sent means the link is dead,
-                # a half-open socket after a router forgot it. Open a new one (§2.5).
-                LOGGER.debug("Nothing received from %s; reconnecting", self.host)
-                if self._connection is connection:
-                    self._connection = None  # no new request may use it
-                await connection.close()
-            msg = f"{self.host} did not answer callback {callback_name} in time"
-            raise InvisOutletTimeoutError(msg) from err
-        finally:
-            del self._pending[packet_id]
-        if message.puback == 0:
-            msg = f"{self.host} refused callback {callback_name}"
-            raise InvisOutletCommandError(msg)
-        return message
+    async def sensors(self) -> SensorReadings:
+        """Read what the InvisDeco measures."""
+        return await self._read(SensorReadings)
 
-    async def device_info(self) -> DeviceInfo:
-        """Read device information (callback 12)."""
-        return DeviceInfo.from_message(await self.request(Callback.DEVICE_INFO))
+    async def nightlight(self) -> NightlightState:
+        """Read the InvisDeco Pro's nightlight."""
+        return await self._read(NightlightState)
+
+    async def color_light(self) -> ColorLightState:
+        """Read the InvisDeco Aura's colour light."""
+        return await self._read(ColorLightState, [COLOR_LIGHT])
 
     async def firmware_status(self) -> FirmwareStatus:
-        """Read installed and available firmware versions (callback 20)."""
-        return FirmwareStatus.from_message(await self.request(Callback.FIRMWARE_STATUS))
+        """Read installed and available firmware (the device asks the vendor cloud)."""
+        message = await self.request(CallbackName.FIRMWARE_STATUS)
+        return FirmwareStatus.from_args(message.args)
+
+    async def configuration(self) -> DeviceConfiguration:
+        """Read the device's settings."""
+        message = await self.request(CallbackName.CONFIGURATION)
+        return DeviceConfiguration.from_args(message.args)
+
+    async def accessory_names(self) -> AccessoryNames:
+        """Read the names the owner gave the outlets and the nightlight."""
+        message = await self.request(CallbackName.ACCESSORY_NAMES)
+        return AccessoryNames.from_args(message.args)
+
+    async def mqtt_connected(self) -> bool:
+        """Return whether the outlet is connected to its MQTT broker."""
+        return await self.mqtt_discovery(action=MqttAction.CHECK)
+
+    # Commands ------------------------------------------------------------------------
+
+    async def set_outlet(self, *, outlet: Outlet, on: bool) -> OutletStates:
+        """Switch one outlet; return the states the device then reports."""
+        return await self._command(
+            OutletStates, CallbackName.SET_OUTLET, [int(outlet), int(on)]
+        )
+
+    async def set_nightlight(self, *, on: bool, brightness: int) -> NightlightState:
+        """Set the InvisDeco Pro's nightlight (brightness 0-100)."""
+        return await self._command(
+            NightlightState,
+            CallbackName.SET_NIGHTLIGHT,
+            [int(on), min(max(brightness, 0), 100)],
+        )
+
+    async def set_color_light(
+        self,
+        *,
+        on: bool,
+        brightness: int,
+        effect: ColorEffect = ColorEffect.STATIC_HSV,
+        hue: int = 0,
+        saturation: int = 0,
+        kelvin: int = 4000,
+        speed: int | None = None,
+    ) -> ColorLightState:
+        """Set the InvisDeco Aura's colour light; one LED row applies to every LED."""
+        level = min(max(brightness, 0), 100)
+        colour: Any = (
+            kelvin if effect is ColorEffect.STATIC_TEMPERATURE else [hue, saturation]
+        )
+        args: list[Any] = [COLOR_LIGHT, int(effect), [[int(on), level, colour]]]
+        if speed is not None:
+            args += [min(max(speed, 0), 7), 0, level]
+        return await self._command(ColorLightState, CallbackName.SET_COLOR_LIGHT, args)
+
+    async def configure(self, *, changes: Mapping[Setting, int | bool]) -> None:
+        """Change only these settings."""
+        await self.request(CallbackName.CONFIGURE, configure_args(changes))
+
+    async def restart(self) -> None:
+        """Restart the outlet; it answers nothing and the link returns by itself."""
+        await self.send_only(CallbackName.RESTART, restarts=True)
+
+    async def restart_deco(self) -> None:
+        """Restart the InvisDeco."""
+        await self.request(CallbackName.RESTART_DECO)
+
+    async def reset_deco(self) -> None:
+        """Clear the InvisDeco's air-quality calibration."""
+        await self.request(CallbackName.RESET_DECO)
+
+    async def calibrate_occupancy(
+        self, *, seconds: int = OCCUPANCY_CALIBRATION_SECONDS
+    ) -> None:
+        """Measure the empty room for the radar; it starts 10 s after this."""
+        await self.request(CallbackName.CALIBRATE_OCCUPANCY, [seconds])
+
+    async def calibrate_climate(self, *, temperature: float, humidity: float) -> None:
+        """Tell the InvisDeco the temperature (°C) and humidity (%) measured by it."""
+        args = [round(temperature * 1000), round(humidity * 1000)]
+        await self.request(CallbackName.CALIBRATE_CLIMATE, args)
+
+    async def mqtt_discovery(self, *, action: MqttAction) -> bool:
+        """Check MQTT, or clear or publish its discovery; return the verdict."""
+        try:
+            await self.request(CallbackName.MQTT, [int(action)])
+        except InvisOutletCommandError:
+            return False
+        return True
 
     async def start_firmware_update(
         self,
@@ -209,14 +254,14 @@ class InvisOutlet:
         *,
         timeout: float | None = None,
     ) -> bool | None:
-        """Send callback 21; return its immediate answer, None when none came."""
+        """Ask for an install; return its immediate answer, None when none came."""
         if not self.connected:
             msg = f"not connected to {self.host}"
             raise InvisOutletConnectionError(msg)
         # The vendor sends method 0 with the outlet target (protocol.md §4.3).
         args = [int(target), int(method) if target is UpdateTarget.DECO else 0]
         try:
-            await self.request(Callback.START_UPDATE, args, timeout=timeout)
+            await self.request(CallbackName.START_UPDATE, args, timeout=timeout)
         except InvisOutletCommandError:
             return False
         except InvisOutletConnectionError:
@@ -224,136 +269,46 @@ class InvisOutlet:
             return None
         return True
 
-    async def _open(self) -> Connection:
-        """Open a new link to the current host."""
-        return await open_connection(
-            self.transport,
-            self.host,
-            self.effective_port,
-            self.connect_timeout,
-            self.session,
-        )
+    # Internals -----------------------------------------------------------------------
 
-    async def _run(self, connection: Connection) -> None:
-        """Read from the link; when it drops, reconnect, forever (until cancelled)."""
-        delay = self.backoff.initial
-        while True:
-            if await self._read_until_lost(connection):
-                delay = self.backoff.initial
-            connection, delay = await self._reconnect(delay)
-
-    async def _read_until_lost(self, connection: Connection) -> bool:
-        """Dispatch messages until the link fails; return whether any arrived."""
-        received = False
-        loop = asyncio.get_running_loop()
+    async def _read[T: Model](self, model: type[T], args: list[Any] | None = None) -> T:
+        """Read one state; its feed tells the subscribers when it is news."""
+        callback_name, parse = _PARSERS[model]
+        waiter = self._wait_for(model)
         try:
-            while True:
-                values = await connection.receive()
-                self._received_at = loop.time()
-                for value in values:
-                    received = True
-                    self._dispatch(value)
-        except OversizedMessageError as err:
-            for value in err.decoded:
-                self._dispatch(value)
-            LOGGER.warning(
-                "Dropped the link to %s to resynchronise: %s", self.host, err
-            )
-        except InvisOutletError as err:
-            LOGGER.debug("Link to %s lost: %s", self.host, err)
-        self._connection = None
-        self._fail_pending()
-        await connection.close()
-        self._notify_link(False)
-        return received
+            message = await self.request(callback_name, args)
+            # The reply went through the feed as it arrived; parsing it again here
+            # only happens when the feed could not, and raises why.
+            return waiter.result() if waiter.done() else parse(message)
+        finally:
+            waiter.cancel()
 
-    async def _reconnect(self, delay: float) -> tuple[Connection, float]:
-        """Retry with capped exponential backoff; return the link and the next delay."""
-        while True:
-            await self._sleep(self.backoff.reboot if self._reboot_expected else delay)
-            delay = min(delay * 2, self.backoff.maximum)
-            try:
-                connection = await self._open()
-            except InvisOutletConnectionError as err:
-                LOGGER.debug("Reconnecting to %s failed: %s", self.host, err)
-                continue
-            except Exception:  # nothing may end the reconnect loop
-                LOGGER.warning("Reconnecting to %s failed", self.host, exc_info=True)
-                continue
-            self._link_up(connection)
-            return connection, delay
-
-    async def _sleep(self, delay: float) -> None:
-        """Wait for delay seconds, or less when woken by reconnect_now()."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(delay):
-                await self._wake.wait()
-        # Cleared after waiting: a wake-up during a connect attempt is not forgotten.
-        self._wake.clear()
-
-    def _link_up(self, connection: Connection) -> None:
-        """Adopt a new link and tell the listeners."""
-        self._connection = connection
-        LOGGER.debug("Connected to %s over %s", self.host, self.transport)
-        self._notify_link(True)
-
-    def _notify_link(self, up: bool) -> None:
-        """Tell every link listener about a change."""
-        for listener in list(self._link_listeners):
-            try:
-                listener(up)
-            except Exception:
-                LOGGER.exception("Link listener failed")
-
-    def _fail_pending(self) -> None:
-        """Fail every request in flight: its reply cannot come any more."""
-        for pending in self._pending.values():
-            if not pending.future.done():
-                pending.future.set_exception(
-                    InvisOutletConnectionError(f"link to {self.host} lost")
-                )
-
-    def _dispatch(self, value: Any) -> None:
-        """Route one decoded message to its request or to the push listeners."""
+    async def _command[T: Model](
+        self, model: type[T], callback_name: CallbackName, args: list[Any]
+    ) -> T:
+        """Send a command, then take the state from the device: its push, or a read."""
+        waiter = self._wait_for(model)
         try:
-            message = Message.from_json(value)
-        except InvisOutletProtocolError as err:
-            LOGGER.warning("Ignored a message from %s: %s", self.host, err)
-            return
-        pending = self._pending.get(message.packet_id) if message.packet_id else None
-        if pending is not None and _is_reply(message, pending.callback_name):
-            if not pending.future.done():
-                pending.future.set_result(message)
-            return
-        if message.callback_name is None or message.packet_id in self._expired:
-            LOGGER.debug("Ignored a stale reply from %s: %.200r", self.host, value)
-            return
-        for listener in list(self._push_listeners.get(message.callback_name, ())):
+            await self.request(callback_name, args)
             try:
-                listener(message)
-            except Exception:
-                LOGGER.exception(
-                    "Push listener for callback %s failed", message.callback_name
-                )
+                async with asyncio.timeout(CONFIRM_TIMEOUT):
+                    return await waiter
+            except TimeoutError:
+                return await self._read(model, _READ_ARGS.get(model))
+        finally:
+            waiter.cancel()
 
-    def _new_packet_id(self) -> int:
-        """Return a six-digit packetID no request in flight uses."""
-        while True:
-            # Correlation only, not security: the device takes any six digits.
-            packet_id = random.randint(100_000, 999_999)  # noqa: S311
-            if packet_id not in self._pending:
-                return packet_id
+    def _wait_for[T](self, model: type[T]) -> asyncio.Future[T]:
+        """Return a future for the next state of this kind, read or pushed."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._feeds[model].waiters.append(future)
+        return future
+
+    def _link_changed(self, up: bool) -> None:
+        """Start each link session knowing nothing: the outlet may have restarted."""
+        if up:
+            for feed in self._feeds.values():
+                feed.last_args = None
 
 
-def _discard[T](items: list[T], item: T) -> None:
-    """Remove item from items if it is still there (unsubscribing twice is harmless)."""
-    with contextlib.suppress(ValueError):
-        items.remove(item)
-
-
-def _is_reply(message: Message, callback_name: int) -> bool:
-    """Return whether a message with a pending packetID answers that request."""
-    # A 21 carrying arguments is revB's late answer, whatever its packetID (§4.10).
-    if message.callback_name == Callback.START_UPDATE and message.args is not None:
-        return False
-    return message.puback is not None or message.callback_name == callback_name
+_READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .const import FirmwareError
+
 
 class InvisOutletError(Exception):
     """Base error of the InvisOutlet client."""
@@ -24,9 +29,9 @@ class InvisOutletCommandError(InvisOutletError):
 
 
 class InvisOutletUpdateError(InvisOutletError):
-    """A firmware update failed; `reason` says how (an OtaError value)."""
+    """A firmware install did not succeed; `reason` says why."""
 
-    def __init__(self, reason: str) -> None:
-        """Keep the reason for the caller to map to a message."""
-        super().__init__(reason)
+    def __init__(self, reason: FirmwareError) -> None:
+        """Keep the reason for the caller to word."""
+        super().__init__(reason.value)
         self.reason = reason

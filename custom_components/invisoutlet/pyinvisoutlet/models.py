@@ -1,146 +1,21 @@
-"""Typed models parsed once from the outlet's JSON messages."""
+"""Immutable models of the outlet itself: information, firmware, outlets, names."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+import re
 from typing import Any, Self
 
+from .const import DecoKind, FirmwareComponent, Outlet
 from .exceptions import InvisOutletProtocolError
+from .fields import as_block, as_bool, as_int, as_list, as_text, clean_text
 
-# Values the firmware reports while a module is in a bad state (protocol.md §4.8).
-_UNKNOWN_TEXT = frozenset({"", "unknown"})
-
-
-class Callback(IntEnum):
-    """Callback numbers of the local API that this client uses."""
-
-    DEVICE_INFO = 12
-    FIRMWARE_STATUS = 20
-    START_UPDATE = 21
-    UPDATE_PROGRESS = 22
-    UPDATE_RESULT = 23
-
-
-class UpdateTarget(IntEnum):
-    """What callback 21 updates."""
-
-    OUTLET = 1
-    DECO = 2
-
-
-class UpdateType(IntEnum):
-    """What a progress (22) or result (23) message is about."""
-
-    OUTLET_FIRMWARE = 1
-    DECO_FIRMWARE = 2
-    WEB_INTERFACE = 3
-
-
-class DecoUpdateMethod(IntEnum):
-    """How the InvisDeco receives its firmware."""
-
-    WIFI = 0
-    VIA_OUTLET = 1
-
-
-def as_int(value: object, what: str) -> int:
-    """Return an integer sent as a number or as a numeric string."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
-    msg = f"{what} is not an integer: {value!r}"
-    raise InvisOutletProtocolError(msg)
-
-
-def as_text(block: dict[str, Any], key: str) -> str | None:
-    """Return a text field, None when absent, blank or "Unknown"."""
-    value = block.get(key)
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        msg = f"{key} is not text: {value!r}"
-        raise InvisOutletProtocolError(msg)
-    value = value.strip()
-    return None if value.lower() in _UNKNOWN_TEXT else value
-
-
-def as_bool(value: object, what: str) -> bool:
-    """Return a flag sent as true/false, 1/0 or their string forms."""
-    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-        return value.strip().lower() == "true"
-    return bool(as_int(value, what))
-
-
-def as_block(args: object, key: str) -> dict[str, Any] | None:
-    """Return the object args[key], None when absent."""
-    if not isinstance(args, dict):
-        msg = f"callbackArgs is not an object: {args!r:.80}"
-        raise InvisOutletProtocolError(msg)
-    block = args.get(key)
-    if block is not None and not isinstance(block, dict):
-        msg = f"{key} is not an object: {block!r:.80}"
-        raise InvisOutletProtocolError(msg)
-    return block
-
-
-def as_pair(args: object, what: str) -> tuple[int, int]:
-    """Return the two leading integers of a list of callback arguments."""
-    if not isinstance(args, list) or len(args) < 2:
-        msg = f"{what} arguments are not a list of two: {args!r}"
-        raise InvisOutletProtocolError(msg)
-    return as_int(args[0], what), as_int(args[1], what)
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One message from the outlet: a reply or a push."""
-
-    serial: str | None
-    packet_id: int | None
-    puback: int | None
-    callback_name: int | None
-    args: Any
-
-    @classmethod
-    def from_json(cls, data: object) -> Self:
-        """Parse the envelope of a decoded JSON message."""
-        if not isinstance(data, dict):
-            msg = f"message is not an object: {data!r:.80}"
-            raise InvisOutletProtocolError(msg)
-        payload = data.get("payload")
-        if payload is not None and not isinstance(payload, dict):
-            msg = f"payload is not an object: {payload!r:.80}"
-            raise InvisOutletProtocolError(msg)
-        payload = payload or {}
-        packet_id = data.get("packetID")
-        puback = data.get("PUBACK")
-        callback_name = payload.get("callbackName")
-        serial = data.get("sn")
-        return cls(
-            serial=serial if isinstance(serial, str) else None,
-            packet_id=None if packet_id is None else as_int(packet_id, "packetID"),
-            puback=None if puback is None else as_int(puback, "PUBACK"),
-            callback_name=(
-                None if callback_name is None else as_int(callback_name, "callbackName")
-            ),
-            args=payload.get("callbackArgs"),
-        )
+_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)")
 
 
 @dataclass(frozen=True, slots=True)
 class OutletModule:
-    """The InvisOutlet itself (IM block of callback 12)."""
+    """The InvisOutlet itself (the IM block of its information)."""
 
     serial: str | None
     mac: str | None
@@ -162,7 +37,7 @@ class OutletModule:
 
 @dataclass(frozen=True, slots=True)
 class DecoModule:
-    """The InvisDeco faceplate (PM block of callback 12)."""
+    """The InvisDeco faceplate (the PM block of the outlet's information)."""
 
     online: bool
     serial: str | None
@@ -185,42 +60,73 @@ class DecoModule:
             hw_rev=as_text(block, "hw_rev"),
         )
 
+    @property
+    def kind(self) -> DecoKind | None:
+        """Return Pro or Aura from the device-type name, None when unknown."""
+        model = (self.model or "").lower()
+        if "aura" in model:
+            return DecoKind.AURA
+        if "pro" in model:
+            return DecoKind.PRO
+        return None
+
 
 @dataclass(frozen=True, slots=True)
-class DeviceInfo:
-    """Device information (callback 12)."""
+class OutletInfo:
+    """What the outlet says about itself and its InvisDeco (device information)."""
 
     serial: str
     outlet: OutletModule
     deco: DecoModule | None
 
     @classmethod
-    def from_message(cls, message: Message) -> Self:
-        """Parse a callback 12 reply or push."""
-        outlet_block = as_block(message.args, "IM")
+    def from_args(cls, args: object, envelope_serial: str | None = None) -> Self:
+        """Parse device information; the IM serial wins over the envelope's."""
+        outlet_block = as_block(args, "IM")
         if outlet_block is None:
             msg = "device information without an IM block"
             raise InvisOutletProtocolError(msg)
         outlet = OutletModule.from_block(outlet_block)
-        serial = outlet.serial or message.serial
+        serial = outlet.serial or (
+            clean_text(envelope_serial) if envelope_serial else None
+        )
         if not serial:
             msg = "device information without a serial number"
             raise InvisOutletProtocolError(msg)
-        deco_block = as_block(message.args, "PM")
+        deco_block = as_block(args, "PM")
         deco = DecoModule.from_block(deco_block) if deco_block is not None else None
         return cls(serial=serial, outlet=outlet, deco=deco)
 
     @property
     def deco_present(self) -> bool:
         """Return whether an InvisDeco is attached and online."""
-        return (
-            self.deco is not None and self.deco.online and self.deco.serial is not None
-        )
+        deco = self.deco
+        return deco is not None and deco.online and deco.serial is not None
+
+
+def parse_version(version: str) -> tuple[int, ...] | None:
+    """Return the numbers of a dotted version, None when it is not one."""
+    match = _VERSION.fullmatch(version.strip())
+    return tuple(map(int, match.group(1).split("."))) if match else None
+
+
+def is_newer(available: str | None, installed: str | None) -> bool:
+    """Return whether available is a newer version than installed.
+
+    Dotted numbers compare as numbers, so an older offer is never an update; other
+    texts fall back to the device's own rule, plain inequality (protocol.md §4.1).
+    """
+    if available is None or installed is None or available == installed:
+        return False
+    new, old = parse_version(available), parse_version(installed)
+    if new is None or old is None:
+        return True
+    return new > old
 
 
 @dataclass(frozen=True, slots=True)
 class FirmwareStatus:
-    """Installed and available firmware versions (callback 20)."""
+    """Installed and available firmware versions (the available-updates answer)."""
 
     outlet_fw: str | None
     outlet_fw_available: str | None
@@ -230,13 +136,13 @@ class FirmwareStatus:
     deco_fw_available: str | None
 
     @classmethod
-    def from_message(cls, message: Message) -> Self:
-        """Parse a callback 20 reply."""
-        outlet = as_block(message.args, "IM")
+    def from_args(cls, args: object) -> Self:
+        """Parse the IM and PM blocks of available updates."""
+        outlet = as_block(args, "IM")
         if outlet is None:
             msg = "firmware status without an IM block"
             raise InvisOutletProtocolError(msg)
-        deco = as_block(message.args, "PM") or {}
+        deco = as_block(args, "PM") or {}
         return cls(
             outlet_fw=as_text(outlet, "fw_rev"),
             outlet_fw_available=as_text(outlet, "available_fw_rev"),
@@ -246,64 +152,82 @@ class FirmwareStatus:
             deco_fw_available=as_text(deco, "available_fw_rev"),
         )
 
-    @property
-    def outlet_fw_pending(self) -> bool:
-        """Return whether newer outlet firmware is available."""
-        return _newer(self.outlet_fw, self.outlet_fw_available)
+    def installed(self, component: FirmwareComponent) -> str | None:
+        """Return the installed version of a component."""
+        if component is FirmwareComponent.OUTLET_FIRMWARE:
+            return self.outlet_fw
+        if component is FirmwareComponent.WEB_INTERFACE:
+            return self.www_fw
+        return self.deco_fw
 
-    @property
-    def www_fw_pending(self) -> bool:
-        """Return whether a newer web interface is available."""
-        return _newer(self.www_fw, self.www_fw_available)
+    def available(self, component: FirmwareComponent) -> str | None:
+        """Return the version of a component the device offers."""
+        if component is FirmwareComponent.OUTLET_FIRMWARE:
+            return self.outlet_fw_available
+        if component is FirmwareComponent.WEB_INTERFACE:
+            return self.www_fw_available
+        return self.deco_fw_available
 
-    @property
-    def deco_fw_pending(self) -> bool:
-        """Return whether newer InvisDeco firmware is available."""
-        return _newer(self.deco_fw, self.deco_fw_available)
+    def offers(self, component: FirmwareComponent) -> bool:
+        """Return whether a newer version of a component is available."""
+        return is_newer(self.available(component), self.installed(component))
 
-
-def _newer(installed: str | None, available: str | None) -> bool:
-    """Return whether an update is offered (plain comparison, as the device does)."""
-    return installed is not None and available is not None and installed != available
-
-
-@dataclass(frozen=True, slots=True)
-class UpdateAnswer:
-    """Late answer to callback 21 on hardware revB: the OTA continues or failed."""
-
-    target: int
-    ok: bool
-
-    @classmethod
-    def from_message(cls, message: Message) -> Self:
-        """Parse a callback 21 push."""
-        target, ok = as_pair(message.args, "callback 21")
-        return cls(target=target, ok=bool(ok))
+    def offers_older(self, component: FirmwareComponent) -> bool:
+        """Return whether the device offers a different but older version."""
+        available, installed = self.available(component), self.installed(component)
+        return (
+            available is not None
+            and installed is not None
+            and available != installed
+            and not is_newer(available, installed)
+        )
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateProgress:
-    """Download progress of one OTA phase (callback 22)."""
+class OutletStates:
+    """Whether each outlet is on."""
 
-    type: int
-    percent: int
+    top: bool
+    bottom: bool
 
     @classmethod
-    def from_message(cls, message: Message) -> Self:
-        """Parse a callback 22 push, clamping the percentage to 0-100."""
-        update_type, percent = as_pair(message.args, "callback 22")
-        return cls(type=update_type, percent=min(max(percent, 0), 100))
+    def from_args(cls, args: object) -> Self:
+        """Parse [outlet 1, outlet 2], also when wrapped as a second element (§6.8)."""
+        values = as_list(args, 2, "outlets")
+        if isinstance(values[1], list):
+            values = as_list(values[1], 2, "outlets")
+        return cls(
+            top=as_bool(values[0], "outlet 1"), bottom=as_bool(values[1], "outlet 2")
+        )
+
+    def is_on(self, outlet: Outlet) -> bool:
+        """Return whether one outlet is on."""
+        return self.top if outlet is Outlet.TOP else self.bottom
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateResult:
-    """Result of one OTA phase (callback 23)."""
+class AccessoryNames:
+    """The names the owner gave the outlets and the nightlight in the vendor app."""
 
-    type: int
-    success: bool
+    names: tuple[tuple[int, str], ...]
 
     @classmethod
-    def from_message(cls, message: Message) -> Self:
-        """Parse a callback 23 push."""
-        update_type, success = as_pair(message.args, "callback 23")
-        return cls(type=update_type, success=bool(success))
+    def from_args(cls, args: object) -> Self:
+        """Parse the list of {accessory, name}, in any of its three shapes (§6.4)."""
+        if isinstance(args, dict):
+            args = args.get("payload")
+        if not isinstance(args, list):
+            msg = f"accessory names are not a list: {args!r:.80}"
+            raise InvisOutletProtocolError(msg)
+        names: dict[int, str] = {}
+        for item in args[:16]:
+            if not isinstance(item, dict):
+                continue
+            name = as_text(item, "name")
+            if name and "accessory" in item:
+                names[as_int(item["accessory"], "accessory")] = name
+        return cls(names=tuple(sorted(names.items())))
+
+    def get(self, accessory: int) -> str | None:
+        """Return the name of an accessory (1, 2 outlets; 3 nightlight), if any."""
+        return dict(self.names).get(accessory)

@@ -10,15 +10,9 @@ from __future__ import annotations
 from dataclasses import InitVar, dataclass, field
 from enum import StrEnum
 
-from .models import (
-    DeviceInfo,
-    FirmwareStatus,
-    UpdateAnswer,
-    UpdateProgress,
-    UpdateResult,
-    UpdateTarget,
-    UpdateType,
-)
+from .const import FirmwareComponent, FirmwareError, UpdateTarget
+from .events import UpdateAnswer, UpdateProgress, UpdateResult
+from .models import FirmwareStatus, OutletInfo
 
 
 class OtaPhase(StrEnum):
@@ -30,18 +24,6 @@ class OtaPhase(StrEnum):
     VERIFYING = "verifying"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
-
-
-class OtaError(StrEnum):
-    """Why a firmware update failed."""
-
-    START_REJECTED = "ota_start_rejected"
-    FAILED = "ota_failed"
-    STALLED = "ota_stalled"
-    DEVICE_NOT_BACK = "ota_device_not_back"
-    VERSION_UNCHANGED = "ota_version_unchanged"
-    # Not the device's doing: we stopped following (unload, shutdown).
-    INTERRUPTED = "ota_interrupted"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,16 +41,37 @@ class OtaTimeouts:
     # Between version reads while rebooting or verifying.
     poll_interval: float = 10.0
 
+    @property
+    def total(self) -> float:
+        """Return the limit of a whole install, whatever the device does meanwhile.
+
+        Every phase at its limit, with a restart at the start (revB) and at the end,
+        and a download of up to DOWNLOAD_GAPS progress gaps: a device that restarts
+        in a loop, or answers but never finishes, cannot keep an install running.
+        """
+        return (
+            self.start + 2 * self.reboot + self.verify + DOWNLOAD_GAPS * self.progress
+        )
+
+
+# Progress gaps a whole download may take (each at most `progress` seconds long).
+DOWNLOAD_GAPS = 20
+
 
 _TYPES_OF = {
     UpdateTarget.OUTLET: frozenset(
-        {UpdateType.WEB_INTERFACE, UpdateType.OUTLET_FIRMWARE}
+        {FirmwareComponent.WEB_INTERFACE, FirmwareComponent.OUTLET_FIRMWARE}
     ),
-    UpdateTarget.DECO: frozenset({UpdateType.DECO_FIRMWARE}),
+    UpdateTarget.DECO: frozenset({FirmwareComponent.DECO_FIRMWARE}),
 }
 ACTIVE_PHASES = frozenset(
     {OtaPhase.STARTING, OtaPhase.DOWNLOADING, OtaPhase.REBOOTING, OtaPhase.VERIFYING}
 )
+
+
+def types_of(target: UpdateTarget) -> frozenset[FirmwareComponent]:
+    """Return the components an install of this target updates."""
+    return _TYPES_OF[target]
 
 
 def target_of(update_type: int) -> UpdateTarget | None:
@@ -91,7 +94,7 @@ class InstalledVersions:
 
     @classmethod
     def read(
-        cls, info: DeviceInfo | None = None, status: FirmwareStatus | None = None
+        cls, info: OutletInfo | None = None, status: FirmwareStatus | None = None
     ) -> InstalledVersions:
         """Combine what 12 and 20 report; only 20 has the web interface version."""
         deco = info.deco if info is not None and info.deco_present else None
@@ -109,25 +112,20 @@ class InstalledVersions:
             deco_present=deco_present,
         )
 
-    def get(self, component: UpdateType) -> str | None:
+    def get(self, component: FirmwareComponent) -> str | None:
         """Return the version of one component."""
-        if component is UpdateType.OUTLET_FIRMWARE:
+        if component is FirmwareComponent.OUTLET_FIRMWARE:
             return self.outlet_fw
-        if component is UpdateType.WEB_INTERFACE:
+        if component is FirmwareComponent.WEB_INTERFACE:
             return self.www_fw
         return self.deco_fw
 
 
 def pending_components(
     target: UpdateTarget, status: FirmwareStatus
-) -> frozenset[UpdateType]:
+) -> frozenset[FirmwareComponent]:
     """Return the components of a target that have an update available."""
-    pending = {
-        UpdateType.OUTLET_FIRMWARE: status.outlet_fw_pending,
-        UpdateType.WEB_INTERFACE: status.www_fw_pending,
-        UpdateType.DECO_FIRMWARE: status.deco_fw_pending,
-    }
-    return frozenset(c for c in _TYPES_OF[target] if pending[c])
+    return frozenset(c for c in _TYPES_OF[target] if status.offers(c))
 
 
 @dataclass
@@ -135,7 +133,7 @@ class OtaTracker:
     """Follow one firmware update of one target from start to confirmed version."""
 
     target: UpdateTarget
-    pending: frozenset[UpdateType]
+    pending: frozenset[FirmwareComponent]
     baseline: InstalledVersions
     now: InitVar[float]
     timeouts: OtaTimeouts = field(default_factory=OtaTimeouts)
@@ -143,9 +141,9 @@ class OtaTracker:
     external: bool = False
 
     phase: OtaPhase = field(default=OtaPhase.STARTING, init=False)
-    step: UpdateType | None = field(default=None, init=False)
+    step: FirmwareComponent | None = field(default=None, init=False)
     percent: int | None = field(default=None, init=False)
-    error: OtaError | None = field(default=None, init=False)
+    error: FirmwareError | None = field(default=None, init=False)
     _seen_progress: bool = field(default=False, init=False)
     _deadline: float | None = field(default=None, init=False)
     _poll_at: float | None = field(default=None, init=False)
@@ -156,13 +154,16 @@ class OtaTracker:
     _module_present: bool = field(default=True, init=False)
     _stall_check: bool = field(default=False, init=False)
     # Latest version read per component; 12 and 20 each report only some of them.
-    _seen: dict[UpdateType, str] = field(default_factory=dict, init=False)
+    _seen: dict[FirmwareComponent, str] = field(default_factory=dict, init=False)
+    # The install as a whole ends by then; reconnects do not move it.
+    _ends_at: float = field(default=0.0, init=False)
 
     def __post_init__(self, now: float) -> None:
-        """Start the clock on the first sign of life."""
+        """Start the clocks: the phase's and the whole install's."""
         if not self.pending:
             msg = f"nothing to update for {self.target.name}"
             raise ValueError(msg)
+        self._ends_at = now + self.timeouts.total
         self._alive(now)
 
     @classmethod
@@ -198,14 +199,23 @@ class OtaTracker:
     def next_wakeup(self) -> float | None:
         """Return when tick() must be called next, None once finished."""
         times = [t for t in (self._deadline, self._poll_at) if t is not None]
-        return min(times) if times and self.active else None
+        return min(*times, self._ends_at) if self.active else None
 
     @property
     def display_percent(self) -> int | None:
         """Return the percentage to show; None means an indeterminate bar."""
         return self.percent if self.phase is OtaPhase.DOWNLOADING else None
 
-    def covers(self, component: UpdateType) -> bool:
+    def needs_status(self) -> bool:
+        """Return whether only the available-updates answer can confirm what is left.
+
+        Device information has no web-interface version: the answer is read only
+        once everything else is confirmed, so an install reads it at most once more.
+        """
+        waiting = {c for c in self.pending if not self._is_new(c)}
+        return waiting == {FirmwareComponent.WEB_INTERFACE}
+
+    def covers(self, component: FirmwareComponent) -> bool:
         """Return whether this update installs the given component."""
         return component in self.pending
 
@@ -219,7 +229,7 @@ class OtaTracker:
             self._enter(OtaPhase.DOWNLOADING)
             self._alive(now)
         else:
-            self._fail(OtaError.START_REJECTED)
+            self._fail(FirmwareError.START_REJECTED)
 
     def late_answer(self, answer: UpdateAnswer, now: float) -> None:
         """Take revB's late 21: the update goes on or it failed."""
@@ -229,13 +239,13 @@ class OtaTracker:
             self._enter(OtaPhase.DOWNLOADING)
             self._alive(now)
         else:
-            self._fail(OtaError.FAILED)
+            self._fail(FirmwareError.FAILED)
 
     def progress(self, progress: UpdateProgress, now: float) -> None:
         """Take a 22 progress message."""
         if target_of(progress.type) is not self.target or not self._downloading:
             return
-        update_type = UpdateType(progress.type)
+        update_type = FirmwareComponent(progress.type)
         if update_type is self.step and self.percent is not None:
             # Duplicated or reordered messages must not move the bar backwards.
             self.percent = max(self.percent, progress.percent)
@@ -255,12 +265,12 @@ class OtaTracker:
             return
         if not result.success and not self._seen_progress:
             return  # The spurious 23 [t, 0] every update starts with (quirk Q2).
-        if result.success or result.type is UpdateType.WEB_INTERFACE:
+        if result.success or result.type is FirmwareComponent.WEB_INTERFACE:
             # A web-interface result carries no verdict (protocol.md §4.5): the
             # version read after it decides.
             self._wait_for_reboot(now)
         else:
-            self._fail(OtaError.FAILED)
+            self._fail(FirmwareError.FAILED)
 
     def link_lost(self, now: float) -> None:
         """Take the loss of the link to the outlet."""
@@ -304,7 +314,7 @@ class OtaTracker:
         """Take installed versions read from 12 or 20 (reply or push)."""
         if not self.active:
             return
-        for component in UpdateType:
+        for component in FirmwareComponent:
             if (version := versions.get(component)) is not None:
                 self._seen[component] = version
         if self.target is UpdateTarget.DECO and versions.deco_present is not None:
@@ -320,15 +330,23 @@ class OtaTracker:
             self._enter(OtaPhase.SUCCEEDED)
         elif self._stall_check:
             if self._module_present:
-                self._fail(OtaError.STALLED)
+                self._fail(FirmwareError.STALLED)
             else:
                 # The InvisDeco is restarting: it finished without telling (Q8, Q9).
                 self._stall_check = False
                 self._wait_for_reboot(now)
 
+    def different_device(self) -> None:
+        """Take a device that came back with another serial: never a success."""
+        if self.active:
+            self._fail(FirmwareError.DIFFERENT_DEVICE)
+
     def tick(self, now: float) -> bool:
         """Advance the timers; return whether the caller should read versions now."""
         if not self.active:
+            return False
+        if now >= self._ends_at:
+            self._fail(FirmwareError.TIMED_OUT)
             return False
         if self._deadline is not None and now >= self._deadline:
             self._expire(now)
@@ -342,7 +360,7 @@ class OtaTracker:
         return self.phase in _RUNNING or self._stall_check
 
     @property
-    def _final(self) -> UpdateType:
+    def _final(self) -> FirmwareComponent:
         """Return the type whose result ends the download."""
         return _final_of(self.target, self.pending)
 
@@ -361,7 +379,7 @@ class OtaTracker:
         if phase in {OtaPhase.SUCCEEDED, OtaPhase.FAILED}:
             self._deadline = self._poll_at = None
 
-    def _fail(self, error: OtaError) -> None:
+    def _fail(self, error: FirmwareError) -> None:
         """End the update as failed."""
         self.error = error
         self._enter(OtaPhase.FAILED)
@@ -383,7 +401,7 @@ class OtaTracker:
     def _expire(self, now: float) -> None:
         """Handle a deadline that passed."""
         if self._stall_check:
-            self._fail(OtaError.STALLED)
+            self._fail(FirmwareError.STALLED)
         elif self.phase in _RUNNING:
             # An update can finish without telling: look once before calling it stalled.
             self._enter(OtaPhase.VERIFYING)
@@ -391,9 +409,9 @@ class OtaTracker:
             self._deadline = now + self.timeouts.poll_interval
             self._poll_at = now
         elif self.phase is OtaPhase.REBOOTING and not self._module_present:
-            self._fail(OtaError.DEVICE_NOT_BACK)
+            self._fail(FirmwareError.DEVICE_NOT_BACK)
         else:
-            self._fail(OtaError.VERSION_UNCHANGED)
+            self._fail(FirmwareError.VERSION_UNCHANGED)
 
     def _poll_due(self, now: float) -> bool:
         """Return whether a version read is due, and schedule the next one."""
@@ -409,7 +427,7 @@ class OtaTracker:
         """Return whether every pending component now reports a new version."""
         return all(self._is_new(component) for component in self.pending)
 
-    def _is_new(self, component: UpdateType) -> bool:
+    def _is_new(self, component: FirmwareComponent) -> bool:
         """Return whether a component reports a version other than its baseline."""
         seen = self._seen.get(component)
         baseline = self.baseline.get(component)
@@ -424,11 +442,13 @@ class OtaTracker:
 _RUNNING = frozenset({OtaPhase.STARTING, OtaPhase.DOWNLOADING})
 
 
-def _final_of(target: UpdateTarget, pending: frozenset[UpdateType]) -> UpdateType:
+def _final_of(
+    target: UpdateTarget, pending: frozenset[FirmwareComponent]
+) -> FirmwareComponent:
     """Return the last phase type of an update of this target."""
     if target is UpdateTarget.DECO:
-        return UpdateType.DECO_FIRMWARE
-    if pending == {UpdateType.WEB_INTERFACE}:
+        return FirmwareComponent.DECO_FIRMWARE
+    if pending == {FirmwareComponent.WEB_INTERFACE}:
         # Only the web interface is out of date: no firmware phase will follow.
-        return UpdateType.WEB_INTERFACE
-    return UpdateType.OUTLET_FIRMWARE
+        return FirmwareComponent.WEB_INTERFACE
+    return FirmwareComponent.OUTLET_FIRMWARE

@@ -1,6 +1,6 @@
-"""Run many simulated outlets in one process for the benchmark (tests/bench.py).
+"""Run many simulated outlets in one process for the benchmark (devtools/bench.py).
 
-``python -m tests.bench_fleet N`` starts N simulators on random 127.0.0.1 ports,
+``python -m devtools.bench_fleet N`` starts N simulators on random 127.0.0.1 ports,
 prints one JSON line ``[[serial, tcp_port], ...]`` and runs until SIGTERM or SIGINT.
 """
 
@@ -12,7 +12,7 @@ import json
 import signal
 import sys
 
-from .simulator import InvisOutletSimulator, SimulatedDevice
+from tests.simulator import InvisOutletSimulator, SimulatedDevice
 
 
 async def serve(count: int) -> None:

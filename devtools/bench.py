@@ -1,6 +1,6 @@
 """Benchmark the integration against the simulator and write BENCHMARKS.md.
 
-``scripts/bench`` runs ``python -m tests.bench``; ``--smoke`` runs every figure with
+``scripts/bench`` runs ``python -m devtools.bench``; ``--smoke`` runs every figure with
 tiny sizes and writes nothing, so the test suite can check that the benchmark still
 works (it asserts no timings). Each figure is measured several times; the report
 gives the median and the spread (min-max) of the repeats, the command and the machine.
@@ -41,8 +41,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutlet,
     JsonStreamDecoder,
 )
-
-from .simulator import InvisOutletSimulator, OtaTiming, SimulatedDevice
+from tests.simulator import InvisOutletSimulator, OtaTiming, SimulatedDevice
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRMWARE = "update.invisoutlet_{serial}_firmware"
@@ -316,7 +315,7 @@ async def run_fleet_simulators(count: int) -> AsyncIterator[list[tuple[str, int]
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.bench_fleet",
+        "devtools.bench_fleet",
         str(count),
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
@@ -380,9 +379,10 @@ async def ota_overheads(count: int) -> list[float]:
 
 
 async def _refresh(hass: HomeAssistant) -> None:
-    """Read available updates again on every entry."""
+    """Read device information and available updates again on every entry."""
     for entry in hass.config_entries.async_entries("invisoutlet"):
-        await entry.runtime_data.async_refresh_firmware()
+        await entry.runtime_data.device.async_refresh()
+        await entry.runtime_data.firmware.async_refresh()
 
 
 async def soak(pushes: int, reconnects: int) -> dict[str, float]:
@@ -561,10 +561,10 @@ def main(argv: list[str] | None = None) -> int:
     figures, soaked = asyncio.run(run(sizes))
     text = report(figures, soaked, sizes)
     if args.smoke:
-        print(text)  # noqa: T201 - command-line output
+        print(text)
     else:
         args.output.write_text(text, encoding="utf-8")
-        print(f"Wrote {args.output}")  # noqa: T201
+        print(f"Wrote {args.output}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Specification of the client against the simulated outlet over real sockets.
+"""Specification of the link: requests, replies, pushes, reconnects, over real sockets.
 
 Unless a test says otherwise it runs over both transports: raw TCP (revB) and the
 WebSocket (revA) carry the same messages and the client must treat them alike.
@@ -16,21 +16,24 @@ import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     Backoff,
-    DecoUpdateMethod,
-    DeviceInfo,
+    CallbackName,
     FirmwareStatus,
     InvisOutlet,
     InvisOutletCommandError,
     InvisOutletConnectionError,
     InvisOutletProtocolError,
     InvisOutletTimeoutError,
-    Message,
+    OutletInfo,
+    SensorReadings,
     Transport,
-    UpdateTarget,
-    client as client_module,
+    link as link_module,
     transport as transport_module,
 )
-from custom_components.invisoutlet.pyinvisoutlet.transport import open_connection
+from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
+from custom_components.invisoutlet.pyinvisoutlet.transport import (
+    TcpConnection,
+    open_connection,
+)
 from tests.simulator import (
     Faults,
     InvisOutletSimulator,
@@ -39,33 +42,25 @@ from tests.simulator import (
 
 from .conftest import (
     HOST,
+    SERIAL,
     SHORT_TIMEOUT,
     WAIT,
     ClientFactory,
     Recorder,
+    assert_usable,
     envelope,
     unused_port,
     with_device,
     with_faults,
 )
 
-SERIAL = "11A1F7000FE"
-SENSORS = 11
+SENSORS = CallbackName.SENSORS
 # Without expect_reboot or reconnect_now, a reconnect would take far longer than WAIT.
 SLOW_BACKOFF = Backoff(initial=60.0, maximum=60.0, reboot=0.01)
 TCP_ONLY = pytest.mark.parametrize("transport", [Transport.TCP], ids=["tcp"])
 WEBSOCKET_ONLY = pytest.mark.parametrize(
     "transport", [Transport.WEBSOCKET], ids=["websocket"]
 )
-
-
-async def assert_usable(client: InvisOutlet) -> None:
-    """Check that the link answers requests (after reconnecting, if it had to)."""
-    async with asyncio.timeout(WAIT):
-        while not client.connected:  # noqa: ASYNC110 - state of the client's task
-            await asyncio.sleep(0.01)
-    info = await client.device_info()
-    assert info.serial == SERIAL
 
 
 def runner_tasks() -> list[asyncio.Task[Any]]:
@@ -77,94 +72,7 @@ def runner_tasks() -> list[asyncio.Task[Any]]:
     ]
 
 
-# Commands -------------------------------------------------------------------------
-
-
-async def test_device_info_reads_outlet_and_deco(client: InvisOutlet) -> None:
-    """12 returns the outlet and the attached InvisDeco."""
-    info = await client.device_info()
-
-    assert info.serial == SERIAL
-    assert info.outlet.fw_rev == "1.2.0"
-    assert info.outlet.hw_rev == "B"
-    assert info.deco is not None
-    assert info.deco.serial == "0003C44076"
-    assert info.deco.model == "Aura"
-    assert info.deco_present
-
-
-@with_device(deco_attached=False)
-async def test_device_info_without_deco(client: InvisOutlet) -> None:
-    """12 of an outlet without faceplate has no deco."""
-    info = await client.device_info()
-
-    assert info.deco is None
-    assert not info.deco_present
-
-
-@with_faults(include_puback_on_12=True)
-async def test_device_info_with_puback(client: InvisOutlet) -> None:
-    """A 12 reply that carries PUBACK 1, as the app's model has it, is accepted."""
-    await assert_usable(client)
-
-
-async def test_firmware_status_reads_installed_and_available(
-    client: InvisOutlet,
-) -> None:
-    """20 returns installed and available versions of every component."""
-    status = await client.firmware_status()
-
-    assert status == FirmwareStatus(
-        outlet_fw="1.2.0",
-        outlet_fw_available="1.3.0",
-        www_fw="0.1.2",
-        www_fw_available="0.3.0",
-        deco_fw="0.5.0",
-        deco_fw_available="0.5.1",
-    )
-
-
-@with_device(hardware="A")
-@pytest.mark.parametrize(
-    ("target", "method", "args"),
-    [
-        (UpdateTarget.OUTLET, DecoUpdateMethod.WIFI, [1, 0]),
-        (UpdateTarget.OUTLET, DecoUpdateMethod.VIA_OUTLET, [1, 0]),
-        (UpdateTarget.DECO, DecoUpdateMethod.WIFI, [2, 0]),
-        (UpdateTarget.DECO, DecoUpdateMethod.VIA_OUTLET, [2, 1]),
-    ],
-    ids=["outlet", "outlet ignores method", "deco wifi", "deco via outlet"],
-)
-async def test_start_firmware_update_returns_true_on_puback_1(
-    client: InvisOutlet,
-    simulator: InvisOutletSimulator,
-    target: UpdateTarget,
-    method: DecoUpdateMethod,
-    args: list[int],
-) -> None:
-    """21 answered with PUBACK 1 returns True; the outlet target sends method 0."""
-    assert await client.start_firmware_update(target, method) is True
-
-    request = await simulator.wait_for_request(21)
-    assert request.args == args
-
-
-@with_faults(puback_zero={21})
-async def test_start_firmware_update_returns_false_on_puback_0(
-    client: InvisOutlet,
-) -> None:
-    """21 answered with PUBACK 0 (could not start) returns False."""
-    assert await client.start_firmware_update(UpdateTarget.OUTLET) is False
-
-
-@with_faults(silent_callbacks={21})
-async def test_start_firmware_update_returns_none_when_the_outlet_restarts(
-    client: InvisOutlet, links: Recorder[bool]
-) -> None:
-    """A revB outlet restarts before it answers 21: the call returns None."""
-    assert await client.start_firmware_update(UpdateTarget.OUTLET) is None
-
-    assert (await links.wait_for(1))[0] is False
+# Requests -------------------------------------------------------------------------
 
 
 async def test_request_while_never_connected_fails_at_once(
@@ -175,7 +83,7 @@ async def test_request_while_never_connected_fails_at_once(
 
     async with asyncio.timeout(SHORT_TIMEOUT):
         with pytest.raises(InvisOutletConnectionError, match="not connected"):
-            await client.device_info()
+            await client.outlet_info()
 
 
 async def test_request_after_close_fails_at_once(client: InvisOutlet) -> None:
@@ -197,13 +105,13 @@ async def test_request_while_reconnecting_fails_at_once(
 
     async with asyncio.timeout(SHORT_TIMEOUT):
         with pytest.raises(InvisOutletConnectionError, match="not connected"):
-            await client.device_info()
+            await client.outlet_info()
 
 
 @with_faults(puback_zero={20})
 async def test_puback_0_raises_a_command_error(client: InvisOutlet) -> None:
     """A request refused with PUBACK 0 raises a command error."""
-    with pytest.raises(InvisOutletCommandError, match="refused callback 20"):
+    with pytest.raises(InvisOutletCommandError, match="refused FIRMWARE_STATUS"):
         await client.firmware_status()
 
     await assert_usable(client)
@@ -214,8 +122,8 @@ async def test_unanswered_request_times_out(
     client: InvisOutlet, faults: Faults
 ) -> None:
     """A request without reply raises a timeout error; the link is usable after."""
-    with pytest.raises(InvisOutletTimeoutError, match="did not answer callback 12"):
-        await client.request(12, timeout=SHORT_TIMEOUT)
+    with pytest.raises(InvisOutletTimeoutError, match="did not answer OUTLET_INFO"):
+        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.silent_callbacks.clear()
     await assert_usable(client)
@@ -227,7 +135,7 @@ async def test_silent_link_is_reopened_after_a_timeout(
 ) -> None:
     """Not a byte since an unanswered request: the link is dead, a new one opens."""
     with pytest.raises(InvisOutletTimeoutError):
-        await client.request(12, timeout=SHORT_TIMEOUT)
+        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     assert await links.wait_for(2) == [False, True]
 
@@ -237,7 +145,9 @@ async def test_timeout_while_the_outlet_talks_keeps_the_link(
     client: InvisOutlet, simulator: InvisOutletSimulator, links: Recorder[bool]
 ) -> None:
     """A request left unanswered while other messages arrive keeps the link."""
-    waiting = asyncio.create_task(client.request(20, timeout=SHORT_TIMEOUT))
+    waiting = asyncio.create_task(
+        client.request(CallbackName.FIRMWARE_STATUS, timeout=SHORT_TIMEOUT)
+    )
     await simulator.wait_for_request(20)
     await simulator.push(SENSORS, [{"lux": 1}])
     with pytest.raises(InvisOutletTimeoutError):
@@ -257,7 +167,7 @@ async def test_client_request_timeout_applies_by_default(
 
     async with asyncio.timeout(WAIT):
         with pytest.raises(InvisOutletTimeoutError):
-            await client.device_info()
+            await client.outlet_info()
 
 
 @with_faults(wrong_packet_id={12})
@@ -266,7 +176,7 @@ async def test_reply_with_unknown_packet_id_is_ignored(
 ) -> None:
     """A reply whose packetID matches no request is dropped: the request times out."""
     with pytest.raises(InvisOutletTimeoutError):
-        await client.request(12, timeout=SHORT_TIMEOUT)
+        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.wrong_packet_id.clear()
     await assert_usable(client)
@@ -276,14 +186,14 @@ async def test_reply_with_unknown_packet_id_is_ignored(
 async def test_malformed_reply_is_skipped(client: InvisOutlet, faults: Faults) -> None:
     """A reply that is not valid JSON is skipped; the link stays usable."""
     with pytest.raises(InvisOutletTimeoutError):
-        await client.request(12, timeout=SHORT_TIMEOUT)
+        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.malformed_reply.clear()
     await assert_usable(client)
 
 
 @with_faults(wrong_types={12, 20})
-@pytest.mark.parametrize("command", ["device_info", "firmware_status"])
+@pytest.mark.parametrize("command", ["outlet_info", "firmware_status"])
 async def test_reply_with_wrong_field_types_raises_a_protocol_error(
     client: InvisOutlet, faults: Faults, command: str
 ) -> None:
@@ -300,14 +210,14 @@ async def test_concurrent_requests_each_get_their_own_reply(
 ) -> None:
     """50 requests in flight at once are each answered with their own reply."""
     calls = [
-        client.device_info() if index % 2 else client.firmware_status()
+        client.outlet_info() if index % 2 else client.firmware_status()
         for index in range(50)
     ]
 
     results = await asyncio.gather(*calls)
 
     assert [type(result) for result in results] == [
-        DeviceInfo if index % 2 else FirmwareStatus for index in range(50)
+        OutletInfo if index % 2 else FirmwareStatus for index in range(50)
     ]
     packet_ids = {request.packet_id for request in simulator.requests}
     assert len(packet_ids) == 50
@@ -318,7 +228,7 @@ async def test_duplicate_reply_is_ignored(
 ) -> None:
     """A reply that arrives twice completes its request once, without error."""
     faults.silent_callbacks.add(20)
-    answer = asyncio.create_task(client.request(20))
+    answer = asyncio.create_task(client.request(CallbackName.FIRMWARE_STATUS))
     request = await simulator.wait_for_request(20)
     assert request.packet_id is not None
     reply = envelope(request.packet_id, puback=1)
@@ -334,9 +244,9 @@ async def test_push_reusing_a_pending_packet_id_is_a_push(
 ) -> None:
     """A push that carries a pending request's packetID is not taken as its reply."""
     pushes = Recorder[Message]()
-    client.subscribe(22, pushes)
+    client.listen(CallbackName.UPDATE_PROGRESS, pushes)
     faults.silent_callbacks.add(12)
-    answer = asyncio.create_task(client.request(12))
+    answer = asyncio.create_task(client.request(CallbackName.OUTLET_INFO))
     request = await simulator.wait_for_request(12)
     assert request.packet_id is not None
 
@@ -355,9 +265,9 @@ async def test_late_21_answer_is_a_push_even_with_the_request_packet_id(
 ) -> None:
     """A 21 carrying arguments is revB's late answer, never the 21 reply (§4.10)."""
     late = Recorder[Message]()
-    client.subscribe(21, late)
+    client.listen(CallbackName.START_UPDATE, late)
     faults.silent_callbacks.add(21)
-    answer = asyncio.create_task(client.request(21, [1, 0]))
+    answer = asyncio.create_task(client.request(CallbackName.START_UPDATE, [1, 0]))
     request = await simulator.wait_for_request(21)
     assert request.packet_id is not None
 
@@ -380,7 +290,7 @@ async def test_acknowledgement_with_an_unknown_packet_id_is_dropped(
     await simulator.send_raw(envelope(999999, puback=1))
 
     await assert_usable(client)
-    assert "Ignored a stale reply from 127.0.0.1" in caplog.text
+    assert "Ignored an acknowledgement from 127.0.0.1 nobody waits for" in caplog.text
 
 
 async def test_reply_followed_by_a_nul_answers_its_request(
@@ -388,7 +298,9 @@ async def test_reply_followed_by_a_nul_answers_its_request(
 ) -> None:
     """A reply terminated by a NUL byte, as C firmware may send it, is delivered."""
     faults.silent_callbacks.add(20)
-    answer = asyncio.create_task(client.request(20, timeout=SHORT_TIMEOUT))
+    answer = asyncio.create_task(
+        client.request(CallbackName.FIRMWARE_STATUS, timeout=SHORT_TIMEOUT)
+    )
     request = await simulator.wait_for_request(20)
     assert request.packet_id is not None
 
@@ -397,16 +309,86 @@ async def test_reply_followed_by_a_nul_answers_its_request(
     assert (await answer).puback == 1
 
 
-async def test_message_with_a_broken_envelope_is_ignored(
+def skip_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings about skipped messages, in order."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING
+        and record.getMessage().startswith("Skipped a message")
+    ]
+
+
+async def test_message_with_a_broken_envelope_is_skipped(
     client: InvisOutlet,
     simulator: InvisOutletSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A decoded object that is not a valid envelope is logged and dropped."""
-    await simulator.send_raw(b'{"packetID":"not a number"}')
+    await simulator.send_raw(b'{"packetID":1,"PUBACK":"yes"}')
 
     await assert_usable(client)
-    assert "Ignored a message from 127.0.0.1" in caplog.text
+    assert skip_warnings(caplog) == [
+        (
+            "Skipped a message from 127.0.0.1 (not a message): "
+            "PUBACK is not an integer: 'yes'; further ones are counted"
+        )
+    ]
+
+
+async def test_push_the_listeners_cannot_read_is_skipped(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A push whose arguments do not parse is skipped with the callback named."""
+    client.subscribe(SensorReadings, Recorder[SensorReadings]())
+
+    await simulator.push(SENSORS, "not readings")
+
+    await assert_usable(client)
+    assert len(warnings := skip_warnings(caplog)) == 1
+    assert "(malformed callback 11)" in warnings[0]
+
+
+async def test_skipped_messages_warn_once_per_kind_and_session(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    links: Recorder[bool],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The first of each kind warns; the rest are counted and told at the end."""
+    caplog.set_level(logging.DEBUG, "custom_components.invisoutlet.pyinvisoutlet")
+    client.subscribe(SensorReadings, Recorder[SensorReadings]())
+    for _ in range(3):
+        await simulator.send_raw(b'{"payload":5}')
+        await simulator.push(SENSORS, [7])
+    await assert_usable(client)
+    assert len(skip_warnings(caplog)) == 2
+
+    await simulator.drop_connections()
+    await links.wait_for(2)
+    await simulator.send_raw(b'{"payload":5}')
+    await assert_usable(client)
+
+    assert len(skip_warnings(caplog)) == 3
+    assert "Skipped 3 messages from 127.0.0.1: not a message" in caplog.text
+    assert "Skipped 3 messages from 127.0.0.1: malformed callback 11" in caplog.text
+
+
+async def test_push_with_a_non_numeric_packet_id_is_still_routed(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """Pushes are routed by callback name, whatever their packetID holds."""
+    pushes = Recorder[Message]()
+    client.listen(SENSORS, pushes)
+
+    await simulator.send_raw(
+        b'{"sn":"11A1F7000FE","packetID":"push",'
+        b'"payload":{"callbackName":11,"callbackArgs":[1,{"lux":3}]}}'
+    )
+
+    assert (await pushes.wait_for(1))[0].args == [1, {"lux": 3}]
 
 
 async def test_packet_ids_in_flight_are_never_reused(
@@ -425,13 +407,13 @@ async def test_packet_ids_in_flight_are_never_reused(
         def randint(_low: int, _high: int) -> int:
             return next(draws)
 
-    monkeypatch.setattr(client_module, "random", Draws)
+    monkeypatch.setattr(link_module, "random", Draws)
     faults.silent_callbacks.add(20)
-    first = asyncio.create_task(client.request(20))
+    first = asyncio.create_task(client.request(CallbackName.FIRMWARE_STATUS))
     await simulator.wait_for_request(20)
     faults.silent_callbacks.clear()
 
-    await client.request(20)
+    await client.request(CallbackName.FIRMWARE_STATUS)
 
     assert [request.packet_id for request in simulator.requests] == [111111, 222222]
     first.cancel()
@@ -463,10 +445,10 @@ async def test_framing_faults_still_decode(
 ) -> None:
     """Split, packed and garbage-padded replies and pushes all decode."""
     pushes = Recorder[Message]()
-    client.subscribe(SENSORS, pushes)
+    client.listen(SENSORS, pushes)
 
     # One after the other: a reply written byte by byte takes many loop iterations.
-    assert isinstance(await client.device_info(), DeviceInfo)
+    assert isinstance(await client.outlet_info(), OutletInfo)
     assert isinstance(await client.firmware_status(), FirmwareStatus)
     await simulator.push(SENSORS, [{"temperature": 21.5}])
 
@@ -480,14 +462,14 @@ async def test_coalesced_replies_reach_their_requests(
 ) -> None:
     """Replies packed into one TCP write each complete their own request."""
     calls = [
-        client.device_info() if index % 2 else client.firmware_status()
+        client.outlet_info() if index % 2 else client.firmware_status()
         for index in range(9)
     ]
 
     results = await asyncio.gather(*calls)
 
     assert [type(result) for result in results] == [
-        DeviceInfo if index % 2 else FirmwareStatus for index in range(9)
+        OutletInfo if index % 2 else FirmwareStatus for index in range(9)
     ]
 
 
@@ -512,7 +494,7 @@ async def test_push_before_an_oversized_message_in_one_read_is_delivered(
     """What arrived ahead of an oversized message in the same read is dispatched."""
     monkeypatch.setattr(transport_module, "READ_SIZE", 1 << 20)
     pushes = Recorder[Message]()
-    client.subscribe(SENSORS, pushes)
+    client.listen(SENSORS, pushes)
     push = envelope(1, callback_name=SENSORS, args=[])
 
     await simulator.send_raw(push + oversized())
@@ -536,7 +518,7 @@ async def test_unexpected_error_while_reconnecting_does_not_end_the_loop(
             raise error
         return await open_connection(*args)
 
-    monkeypatch.setattr(client_module, "open_connection", open_once_broken)
+    monkeypatch.setattr(link_module, "open_connection", open_once_broken)
     await simulator.drop_connections()
 
     assert await links.wait_for(2) == [False, True]
@@ -544,15 +526,28 @@ async def test_unexpected_error_while_reconnecting_does_not_end_the_loop(
     await assert_usable(client)
 
 
-async def test_start_update_while_disconnected_fails_at_once(
-    client: InvisOutlet, simulator: InvisOutletSimulator, links: Recorder[bool]
+@TCP_ONLY
+async def test_unexpected_error_while_reading_takes_the_link_down(
+    client: InvisOutlet,
+    links: Recorder[bool],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Starting an update without a link is a connection error, not "no answer"."""
-    await simulator.set_refusing(True)
-    await links.wait_for(1)
+    """A surprise in the reader is logged and the link reopened: never silently dead."""
+    real_receive = TcpConnection.receive
+    failures = iter([RuntimeError("reader bug")])
 
-    with pytest.raises(InvisOutletConnectionError):
-        await client.start_firmware_update(UpdateTarget.OUTLET)
+    async def receive_once_broken(connection: TcpConnection) -> list[Any]:
+        if (error := next(failures, None)) is not None:
+            raise error
+        return await real_receive(connection)
+
+    monkeypatch.setattr(TcpConnection, "receive", receive_once_broken)
+    await client.outlet_info()  # the next read of the link fails
+
+    assert await links.wait_for(2) == [False, True]
+    assert "Reading from 127.0.0.1 failed; reconnecting" in caplog.text
+    await assert_usable(client)
 
 
 # Pushes and link events -------------------------------------------------------------
@@ -563,9 +558,9 @@ async def test_push_reaches_its_subscribers(
 ) -> None:
     """Every listener of a callback gets its pushes; others do not."""
     first, second, other = Recorder[Message](), Recorder[Message](), Recorder[Message]()
-    client.subscribe(SENSORS, first)
-    client.subscribe(SENSORS, second)
-    client.subscribe(15, other)
+    client.listen(SENSORS, first)
+    client.listen(SENSORS, second)
+    client.listen(CallbackName.NIGHTLIGHT, other)
 
     await simulator.push(SENSORS, [{"lux": 80}])
 
@@ -585,8 +580,8 @@ async def test_unsubscribed_listener_gets_no_more_pushes(
 ) -> None:
     """After unsubscribing, a listener is not called again."""
     gone, staying = Recorder[Message](), Recorder[Message]()
-    unsubscribe = client.subscribe(SENSORS, gone)
-    client.subscribe(SENSORS, staying)
+    unsubscribe = client.listen(SENSORS, gone)
+    client.listen(SENSORS, staying)
     await simulator.push(SENSORS, [1])
     await gone.wait_for(1)
 
@@ -608,14 +603,14 @@ async def test_failing_push_listener_does_not_stop_dispatch(
         raise RuntimeError("listener bug")
 
     after = Recorder[Message]()
-    client.subscribe(SENSORS, broken)
-    client.subscribe(SENSORS, after)
+    client.listen(SENSORS, broken)
+    client.listen(SENSORS, after)
 
     await simulator.push(SENSORS, [1])
 
     await after.wait_for(1)
     await assert_usable(client)
-    assert "Push listener for callback 11 failed" in caplog.text
+    assert "Listener for callback 11 failed" in caplog.text
 
 
 async def test_link_listeners_see_the_drop_and_the_return(
@@ -707,7 +702,7 @@ async def test_reconnects_after_refusing_for_a_while(
         attempts(True)
         return connection
 
-    monkeypatch.setattr(client_module, "open_connection", counted_open)
+    monkeypatch.setattr(link_module, "open_connection", counted_open)
     await simulator.set_refusing(True)
     assert await attempts.wait_for(3) == [False] * 3
     assert links.values == [False]
@@ -993,7 +988,7 @@ async def test_drop_in_the_middle_of_a_request_fails_it(
 
     async with asyncio.timeout(WAIT):
         with pytest.raises(InvisOutletConnectionError) as raised:
-            await client.device_info()
+            await client.outlet_info()
 
     assert not isinstance(raised.value, InvisOutletTimeoutError)
     faults.drop_on.clear()

@@ -1,9 +1,10 @@
-"""Device state and firmware update (OTA) emulation for the InvisOutlet simulator.
+"""Firmware update (OTA) emulation of the simulated outlet.
 
-The OTA flow follows protocol.md §4: a spurious ``23 [type, 0]`` first (quirk Q2), the
-web interface phase (type 3) before the firmware phase (type 1) (Q7), a reboot after
-the final success (Q8, Q10) and, on hardware revB, a reboot as soon as an outlet update
-is requested followed by a late ``21`` push to the first client that reconnects (Q5).
+The flow follows protocol.md §4: a spurious ``23 [type, 0]`` first (quirk Q2), the web
+interface phase (type 3) before the firmware phase (type 1) (Q7), a reboot after the
+final success (Q8, Q10) and, on hardware revB, a reboot as soon as an outlet update is
+requested followed by a late ``21`` push to the first client that reconnects (Q5).
+``OtaFailure`` names every way an update can go wrong.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from enum import StrEnum
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .wire import int_or_none
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from .device import SimulatedDevice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,8 +38,7 @@ TYPE_WWW = 3
 
 METHOD_WIFI = 0
 
-_DECO_HW_REV = "A"
-_RADAR = {"fw_rev": "1.0.7", "hw_type": "mmWave", "MAC": "24:0A:C4:AB:CD:EF"}
+_HEX_DIGITS = "0123456789ABCDEF"
 
 
 class OtaFailure(StrEnum):
@@ -48,11 +52,13 @@ class OtaFailure(StrEnum):
     NOT_BACK = "not_back"
     VERSION_UNCHANGED = "version_unchanged"
     WIFI_FAILS = "wifi_fails"
+    DIFFERENT_DEVICE = "different_device"
+    DIFFERENT_DECO = "different_deco"
 
 
 @dataclass
 class OtaTiming:
-    """Pace a simulated update; all values are seconds."""
+    """Pace a simulated update and every outlet reboot; all values are seconds."""
 
     start_delay: float = 0.01
     step_interval: float = 0.005
@@ -61,107 +67,21 @@ class OtaTiming:
     spurious_result: bool = True
 
 
-@dataclass
-class SimulatedDevice:
-    """Hold the mutable state of one InvisOutlet and its InvisDeco."""
+def different_serial(serial: str) -> str:
+    """Return another device's serial: the last hex digit moved on by one."""
+    position = _HEX_DIGITS.find(serial[-1:].upper()) if serial else -1
+    return serial[:-1] + _HEX_DIGITS[(position + 1) % 16]
 
-    hardware: str = "B"
-    serial: str = "11A1F7000FE"
-    mac: str = "24:0A:C4:12:34:56"
-    outlet_fw: str = "1.2.0"
-    outlet_fw_available: str = "1.3.0"
-    www_fw: str = "0.1.2"
-    www_fw_available: str = "0.3.0"
-    deco_attached: bool = True
-    deco_online: bool = True
-    deco_serial: str = "0003C44076"
-    deco_mac: str = "24:0A:C4:65:43:21"
-    deco_type: str = "Aura"
-    deco_fw: str = "0.5.0"
-    deco_fw_available: str = "0.5.1"
-    deco_rebooting: bool = False
 
-    @property
-    def is_revb(self) -> bool:
-        """Return whether the outlet is revB hardware (restarts as an update starts)."""
-        return self.hardware.upper() == "B"
-
-    @property
-    def outlet_fw_pending(self) -> bool:
-        """Return whether newer outlet firmware is available."""
-        return self.outlet_fw != self.outlet_fw_available
-
-    @property
-    def www_pending(self) -> bool:
-        """Return whether a newer web interface (WWW partition) is available."""
-        return self.www_fw != self.www_fw_available
-
-    @property
-    def deco_pending(self) -> bool:
-        """Return whether newer InvisDeco firmware is available."""
-        return self.deco_attached and self.deco_fw != self.deco_fw_available
-
-    @property
-    def deco_updatable(self) -> bool:
-        """Return whether the InvisDeco can take an update right now."""
-        return self.deco_online and not self.deco_rebooting and self.deco_pending
-
-    @property
-    def reports_deco(self) -> bool:
-        """Return whether 12 and 20 carry a PM block (not while the deco reboots)."""
-        return self.deco_attached and not self.deco_rebooting
-
-    def device_info(self) -> dict[str, Any]:
-        """Build the callbackArgs of a callback 12 reply."""
-        info: dict[str, Any] = {
-            "IM": {
-                "sn": self.serial,
-                "MAC": self.mac,
-                "device": "InvisOutlet",
-                "fw_rev": self.outlet_fw,
-                "hw_rev": self.hardware,
-            }
-        }
-        if self.reports_deco:
-            info["PM"] = {
-                "online": self.deco_online,
-                "sn": self.deco_serial,
-                "MAC": self.deco_mac,
-                "device": "InvisDeco",
-                "type": self.deco_type,
-                "fw_rev": self.deco_fw,
-                "hw_rev": _DECO_HW_REV,
-                "radar": dict(_RADAR),
-            }
-        return info
-
-    def available_updates(self) -> dict[str, Any]:
-        """Build the callbackArgs of a callback 20 reply."""
-        updates: dict[str, Any] = {
-            "IM": {
-                "fw_rev": self.outlet_fw,
-                "available_fw_rev": self.outlet_fw_available,
-                "www_fw_rev": self.www_fw,
-                "available_www_fw_rev": self.www_fw_available,
-            }
-        }
-        if self.reports_deco:
-            updates["PM"] = {
-                "fw_rev": self.deco_fw,
-                "available_fw_rev": self.deco_fw_available,
-            }
-        return updates
-
-    def pending_outlet_types(self) -> list[int]:
-        """Return the outlet phases to run, web interface first (quirk Q7)."""
-        return [
-            kind
-            for kind, pending in (
-                (TYPE_WWW, self.www_pending),
-                (TYPE_FIRMWARE, self.outlet_fw_pending),
-            )
-            if pending
-        ]
+def start_args(args: Any) -> tuple[int, int] | None:
+    """Return (target, method) from 21's arguments; the method is optional (Q12)."""
+    if not isinstance(args, list) or not 1 <= len(args) <= 2:
+        return None
+    target = int_or_none(args[0])
+    method = int_or_none(args[1]) if len(args) > 1 else 0
+    if target is None or method is None:
+        return None
+    return target, method
 
 
 class OtaHost(Protocol):
@@ -292,6 +212,8 @@ class OtaEmulator:
         if plan.failure is not OtaFailure.VERSION_UNCHANGED:
             device.outlet_fw = device.outlet_fw_available
             device.www_fw = device.www_fw_available
+        if plan.failure is OtaFailure.DIFFERENT_DEVICE:
+            device.serial = different_serial(device.serial)
         # NOT_BACK leaves the refusal knob set until the test clears it.
         come_back = plan.failure is not OtaFailure.NOT_BACK
         await self._host.restart(self._host.timing.reboot_duration, come_back=come_back)
@@ -322,6 +244,8 @@ class OtaEmulator:
         await asyncio.sleep(timing.reboot_duration)
         if plan.failure is not OtaFailure.VERSION_UNCHANGED:
             device.deco_fw = device.deco_fw_available
+        if plan.failure is OtaFailure.DIFFERENT_DECO:
+            device.deco_serial = different_serial(device.deco_serial)
         device.deco_rebooting = False
 
     async def _download(self, plan: _OtaPlan) -> bool:

@@ -1,6 +1,6 @@
 """Run the integration for real: the simulator plus a real Home Assistant using it.
 
-``python -m tests.demo`` is what ``scripts/develop`` runs. It generates a Home
+``python -m devtools.demo`` is what ``scripts/develop`` runs. It generates a Home
 Assistant configuration folder from ``scripts/config_template`` (nothing generated is
 committed), starts the device simulator and ``hass`` as child processes, onboards Home
 Assistant through its HTTP API on first start, and stops both on Ctrl-C. The

@@ -1,0 +1,198 @@
+"""Immutable models of the InvisDeco: sensors, nightlight, colour light (§6.10-6.14)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+from .const import ColorEffect
+from .exceptions import InvisOutletProtocolError
+from .fields import as_bool, as_float, as_int, as_list
+
+# occupancy_state while the radar calibrates (protocol.md §6.16).
+CALIBRATING_OCCUPANCY = frozenset({4, 5, 6})
+# Each reading and the validity flag that vouches for it (protocol.md §6.10).
+_READINGS: dict[str, tuple[str, str | None]] = {
+    "temperature": ("temp_celsius", "temp_valid"),
+    "humidity": ("humidity", "temp_valid"),
+    "pressure": ("pressure", "aqi_valid"),
+    "aqi": ("AQI", "aqi_valid"),
+    "co2": ("co2_equiv", "aqi_valid"),
+    "bvoc": ("bvoc_equiv", "aqi_valid"),
+    "illuminance": ("lux", "lux_valid"),
+    "distance": ("distance", "occupancy_valid"),
+    "occupancy_state": ("occupancy_state", "occupancy_valid"),
+    "movement_energy": ("movement_energy", "occupancy_valid"),
+    "aqi_accuracy": ("AQI_accuracy", None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SensorReadings:
+    """What the InvisDeco measures; None where a reading is absent or invalid."""
+
+    # Which readings this faceplate reports at all (a Pro and an Aura differ).
+    reported: frozenset[str]
+    temperature: float | None = None
+    humidity: float | None = None
+    pressure: float | None = None
+    aqi: float | None = None
+    co2: float | None = None
+    bvoc: float | None = None
+    illuminance: float | None = None
+    distance: float | None = None
+    occupancy_state: float | None = None
+    movement_energy: float | None = None
+    aqi_accuracy: float | None = None
+
+    @classmethod
+    def from_args(cls, args: object) -> Self:
+        """Parse [device type, {readings}]; numbers may arrive as strings."""
+        readings = _readings_of(args)
+        values: dict[str, Any] = {}
+        reported = set()
+        for name, (key, valid_key) in _READINGS.items():
+            if key not in readings:
+                continue
+            reported.add(name)
+            valid = valid_key is None or _flag(readings.get(valid_key, 1))
+            values[name] = as_float(readings[key]) if valid else None
+        return cls(reported=frozenset(reported), **values)
+
+    @property
+    def calibrating_occupancy(self) -> bool:
+        """Return whether the radar is calibrating (occupancy is unknown then)."""
+        return self.occupancy_state in CALIBRATING_OCCUPANCY
+
+    @property
+    def occupied(self) -> bool | None:
+        """Return whether someone is there; None while unknown or calibrating."""
+        if self.occupancy_state is None or self.calibrating_occupancy:
+            return None
+        return self.occupancy_state > 0
+
+    @property
+    def motion(self) -> bool | None:
+        """Return whether the radar sees movement."""
+        return None if self.movement_energy is None else self.movement_energy > 0
+
+
+def _flag(value: object) -> bool:
+    """Return a validity flag; one that cannot be read vouches for nothing."""
+    try:
+        return as_bool(value, "validity flag")
+    except InvisOutletProtocolError:
+        return False
+
+
+def _readings_of(args: object) -> dict[str, Any]:
+    """Return the readings object of [device type, {readings}] (or a bare object)."""
+    if isinstance(args, dict):
+        return args
+    if isinstance(args, list):
+        for element in args[:2]:
+            if isinstance(element, dict):
+                return element
+    msg = f"sensor readings are not an object: {args!r:.80}"
+    raise InvisOutletProtocolError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class NightlightState:
+    """The InvisDeco Pro's nightlight: on, and brightness 0-100."""
+
+    on: bool
+    brightness: int
+
+    @classmethod
+    def from_args(cls, args: object) -> Self:
+        """Parse [on, brightness]."""
+        on, brightness = as_list(args, 2, "nightlight")[:2]
+        return cls(
+            on=bool(as_int(on, "nightlight")),
+            brightness=_percent(as_int(brightness, "brightness")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Led:
+    """One LED of the colour light."""
+
+    on: bool
+    brightness: int
+    hue: int
+    saturation: int
+    kelvin: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ColorLightState:
+    """The InvisDeco Aura's colour light, as the device reports it."""
+
+    effect: ColorEffect | None
+    leds: tuple[Led, ...]
+    speed: int | None
+    random_colors: bool
+
+    @classmethod
+    def from_args(cls, args: object) -> Self:
+        """Parse [light, effect, [LEDs], speed, random, random brightness]."""
+        values = as_list(args, 3, "colour light")
+        effect_code = as_int(values[1], "effect")
+        rows = values[2] if isinstance(values[2], list) else []
+        leds = tuple(_led(row) for row in rows[:16])
+        return cls(
+            effect=ColorEffect(effect_code) if effect_code in _EFFECTS else None,
+            leds=leds,
+            speed=as_int(values[3], "speed") if len(values) > 3 else None,
+            random_colors=len(values) > 4 and bool(as_int(values[4], "random")),
+        )
+
+    @property
+    def lit(self) -> tuple[Led, ...]:
+        """Return the LEDs that are on."""
+        return tuple(led for led in self.leds if led.on and led.brightness > 0)
+
+    @property
+    def on(self) -> bool:
+        """Return whether any LED is lit."""
+        return bool(self.lit)
+
+    @property
+    def brightness(self) -> int:
+        """Return the brightness of the brightest lit LED, 0-100."""
+        return max((led.brightness for led in self.lit), default=0)
+
+    @property
+    def leading(self) -> Led | None:
+        """Return the first lit LED (its colour stands for the light), or the first."""
+        lit = self.lit
+        return lit[0] if lit else (self.leds[0] if self.leds else None)
+
+
+_EFFECTS = frozenset(effect.value for effect in ColorEffect)
+
+
+def _led(row: object) -> Led:
+    """Parse [state, brightness, [hue, sat], kelvin] (kelvin only in reports)."""
+    values = as_list(row, 2, "LED")
+    hue = saturation = 0
+    kelvin = None
+    for extra in values[2:4]:
+        if isinstance(extra, list) and len(extra) >= 2:
+            hue = as_int(extra[0], "hue") % 361
+            saturation = _percent(as_int(extra[1], "saturation"))
+        elif extra is not None:
+            kelvin = as_int(extra, "kelvin")
+    return Led(
+        on=bool(as_int(values[0], "LED state")),
+        brightness=_percent(as_int(values[1], "LED brightness")),
+        hue=hue,
+        saturation=saturation,
+        kelvin=kelvin,
+    )
+
+
+def _percent(value: int) -> int:
+    """Clamp a percentage to 0-100."""
+    return min(max(value, 0), 100)

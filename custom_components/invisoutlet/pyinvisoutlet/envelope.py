@@ -1,0 +1,64 @@
+"""The envelope of every message from the outlet: a reply or a push (§3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+from .exceptions import InvisOutletProtocolError
+from .fields import as_int
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message from the outlet; callers never see it."""
+
+    serial: str | None
+    packet_id: int | None
+    puback: int | None
+    callback_name: int | None
+    args: Any
+
+    @classmethod
+    def from_json(cls, data: object) -> Self:
+        """Parse the envelope of a decoded JSON message."""
+        if type(data) is not dict:
+            msg = f"message is not an object: {data!r:.80}"
+            raise InvisOutletProtocolError(msg)
+        payload = data.get("payload")
+        if payload is None:
+            payload = {}
+        elif type(payload) is list:
+            # The app's reading of some replies: the payload is the argument list.
+            payload = {"callbackArgs": payload}
+        elif type(payload) is not dict:
+            msg = f"payload is not an object: {payload!r:.80}"
+            raise InvisOutletProtocolError(msg)
+        serial = data.get("sn")
+        return cls(
+            serial=serial if type(serial) is str else None,
+            packet_id=_packet_id(data.get("packetID")),
+            puback=_optional_int(data.get("PUBACK"), "PUBACK"),
+            callback_name=_optional_int(payload.get("callbackName"), "callbackName"),
+            # The app reads the settings straight from the payload (§6.2): accept both.
+            args=payload.get(
+                "callbackArgs", payload if "acc_prefs" in payload else None
+            ),
+        )
+
+
+def _packet_id(value: object) -> int | None:
+    """Return the packetID; None when not a number (it only matters on replies)."""
+    try:
+        return _optional_int(value, "packetID")
+    except InvisOutletProtocolError:
+        return None
+
+
+def _optional_int(value: object, what: str) -> int | None:
+    """Return an optional integer field; exact ints skip the tolerant reader."""
+    if value is None:
+        return None
+    if type(value) is int:
+        return value
+    return as_int(value, what)

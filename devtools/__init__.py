@@ -1,0 +1,1 @@
+"""Developer tools that are not tests: the demo (scripts/develop) and the benchmark."""

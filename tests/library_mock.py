@@ -1,0 +1,166 @@
+"""An autospecced library, fed from tests/fixtures, for the HA-side tests.
+
+Patched where the integration imports it (`custom_components.invisoutlet.InvisOutlet`,
+`...Firmware`, `...config_flow.probe`). Tests push state and move installs with the
+helpers below, the way the real library would call the integration back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import json
+from pathlib import Path
+from typing import Any, cast
+from unittest.mock import MagicMock
+
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, EventStateEventData, HomeAssistant, callback
+
+from custom_components.invisoutlet.pyinvisoutlet import (
+    AccessoryNames,
+    ColorLightState,
+    DeviceConfiguration,
+    FirmwareStatus,
+    NightlightState,
+    OutletInfo,
+    OutletStates,
+    SensorReadings,
+    Transport,
+)
+
+
+def load_fixture(name: str) -> Any:
+    """Return tests/fixtures/<name>.json (the simulator starts from the same files)."""
+    path = Path(__file__).parent / "fixtures" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def outlet_info(name: str = "outlet_info", **im: Any) -> OutletInfo:
+    """Return device information from a fixture, with IM fields changed."""
+    args = load_fixture(name)
+    args["IM"].update(im)
+    return OutletInfo.from_args(args)
+
+
+def deco_info(name: str = "outlet_info", **pm: Any) -> OutletInfo:
+    """Return device information from a fixture, with PM fields changed."""
+    args = load_fixture(name)
+    args["PM"].update(pm)
+    return OutletInfo.from_args(args)
+
+
+def no_deco_info() -> OutletInfo:
+    """Return device information of the outlet without an InvisDeco."""
+    args = load_fixture("outlet_info")
+    del args["PM"]
+    return OutletInfo.from_args(args)
+
+
+def sensor_readings(name: str = "sensors_aura", /, **readings: Any) -> SensorReadings:
+    """Return readings from a fixture with keys changed (None leaves one out)."""
+    device_type, values = load_fixture(name)
+    values.update(readings)
+    reported = {key: value for key, value in values.items() if value is not None}
+    return SensorReadings.from_args([device_type, reported])
+
+
+def color_light_state(
+    effect: int | None = None, *, rows: list[Any] | None = None, speed: int = 3
+) -> ColorLightState:
+    """Return the fixture colour light, with its effect, LEDs or speed changed."""
+    light, fixture_effect, fixture_rows, _speed, *rest = load_fixture("color_light")
+    args = [light, int(effect or fixture_effect), rows or fixture_rows, speed, *rest]
+    return ColorLightState.from_args(args)
+
+
+def accessory_names() -> AccessoryNames:
+    """Return the names the owner gave the outlets in the fixture."""
+    return AccessoryNames.from_args(load_fixture("accessory_names"))
+
+
+def firmware_status(**im: Any) -> FirmwareStatus:
+    """Return available updates from the fixture, with IM fields changed."""
+    args = load_fixture("firmware_status")
+    args["IM"].update(im)
+    return FirmwareStatus.from_args(args)
+
+
+def prepare_client(client: MagicMock) -> None:
+    """Give an autospecced client the fixture device's answers."""
+    client.host = "127.0.0.1"
+    client.transport = Transport.TCP
+    client.connected = True
+    client.outlet_info.return_value = outlet_info()
+    client.firmware_status.return_value = firmware_status()
+    client.outlets.return_value = OutletStates.from_args(load_fixture("outlets"))
+    client.accessory_names.return_value = accessory_names()
+    client.sensors.return_value = sensor_readings()
+    client.nightlight.return_value = NightlightState.from_args(
+        load_fixture("nightlight")
+    )
+    client.color_light.return_value = color_light_state()
+    client.configuration.return_value = DeviceConfiguration.from_args(
+        load_fixture("configuration")
+    )
+
+
+def prepare_pro(client: MagicMock) -> None:
+    """Give an autospecced client the fixture outlet with an InvisDeco Pro."""
+    client.outlet_info.return_value = outlet_info("outlet_info_pro")
+    client.sensors.return_value = sensor_readings("sensors_pro")
+
+
+def prepare_firmware(firmware: MagicMock) -> None:
+    """Give an autospecced Firmware the fixture's available updates, no install."""
+    firmware.status = firmware_status()
+    firmware.progress = None
+    firmware.installing = False
+    firmware.available.return_value = firmware.status
+    firmware.install.return_value = firmware.status
+
+
+def listeners_of(client: MagicMock, model: type[Any]) -> list[Callable[[Any], None]]:
+    """Return every listener the integration subscribed to a kind of state."""
+    return [
+        cast("Callable[[Any], None]", call.args[1])
+        for call in client.subscribe.call_args_list
+        if call.args[0] is model
+    ]
+
+
+def push(client: MagicMock, model: Any) -> None:
+    """Deliver a state as the library does when the device pushes it."""
+    for listener in listeners_of(client, type(model)):
+        listener(model)
+
+
+def link(client: MagicMock, up: bool) -> None:
+    """Tell the integration the link went down or came back."""
+    for call in client.subscribe_link.call_args_list:
+        call.args[0](up)
+    client.connected = up
+
+
+def firmware_changed(firmware: MagicMock) -> None:
+    """Tell the integration the install progress or available updates changed."""
+    for call in firmware.subscribe.call_args_list:
+        call.args[0]()
+
+
+class Writes:
+    """Count the states written for one entity, whether they changed or not."""
+
+    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
+        """Start counting; a write that changes nothing is reported, not changed."""
+        self.count = 0
+
+        @callback
+        def record(_event: Event[Any]) -> None:
+            self.count += 1
+
+        @callback
+        def ours(data: EventStateEventData) -> bool:
+            return data["entity_id"] == entity_id
+
+        hass.bus.async_listen(EVENT_STATE_CHANGED, record, event_filter=ours)
+        hass.bus.async_listen(EVENT_STATE_REPORTED, record, event_filter=ours)

@@ -1,0 +1,253 @@
+"""Specification of the device's settings (configuration.py, protocol.md §6.2-6.3).
+
+The settings reply also carries the outlet's MQTT broker and its credentials: the
+model keeps only whether MQTT is on, so that no secret can reach a log or a state.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from custom_components.invisoutlet.pyinvisoutlet import (
+    DeviceConfiguration,
+    InvisOutletProtocolError,
+    Setting,
+)
+from custom_components.invisoutlet.pyinvisoutlet.configuration import configure_args
+from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
+
+PASSWORD = "not-a-real-password"  # noqa: S105 - a sample, never a secret
+USER = "invis-user"
+BROKER = "mqtt://192.168.1.10:1883"
+SETTINGS: dict[str, Any] = {
+    "acc_prefs": {
+        "outletPwrIndicatorOn": 1,
+        "pmIndicatorBrightness": 80,
+        "capacitiveCtrl": 1,
+        "aqiColorRGBFeature": 0,
+        "motionAwayFeature": 0,
+        "adaptiveNightlightFeature": 1,
+        "adaptiveSensitivity": 5,
+        "adaptiveMinBrightness": 10,
+        "adaptiveMaxBrightness": 80,
+        "occupancyNightlightFeature": 0,
+        "overrideAdaptiveOccupancyNightlightFeature": 0,
+        "magicTouchCtrl": 1,
+        "homeAwayMode": {"enabled": 0, "minBrightness": 20},
+    },
+    "sys_prefs": {
+        "mqtt": {
+            "enabled": 1,
+            "mqtt_broker_url": BROKER,
+            "user": USER,
+            "pass": PASSWORD,
+            "qos": 0,
+        },
+        "internet": {"ip": "192.168.1.50", "mainDNS": "192.168.1.1"},
+    },
+}
+EXPECTED = DeviceConfiguration(
+    values=(
+        (Setting.OUTLET_POWER_INDICATOR, 1),
+        (Setting.INDICATOR_BRIGHTNESS, 80),
+        (Setting.TOUCH_CONTROL, 1),
+        (Setting.MAGIC_TOUCH, 1),
+        (Setting.AQI_COLOR, 0),
+        (Setting.MOTION_AWAY, 0),
+        (Setting.ADAPTIVE_NIGHTLIGHT, 1),
+        (Setting.ADAPTIVE_SENSITIVITY, 5),
+        (Setting.ADAPTIVE_MIN_BRIGHTNESS, 10),
+        (Setting.ADAPTIVE_MAX_BRIGHTNESS, 80),
+        (Setting.OCCUPANCY_NIGHTLIGHT, 0),
+        (Setting.OCCUPANCY_OVERRIDE, 0),
+    ),
+    mqtt_enabled=True,
+)
+
+
+def settings(**prefs: Any) -> dict[str, Any]:
+    """Return the settings with changes to acc_prefs (None removes a key)."""
+    args = copy.deepcopy(SETTINGS)
+    for key, value in prefs.items():
+        if value is None:
+            args["acc_prefs"].pop(key, None)
+        else:
+            args["acc_prefs"][key] = value
+    return args
+
+
+def with_mqtt(mqtt: Any) -> dict[str, Any]:
+    """Return the settings with another sys_prefs.mqtt block."""
+    args = copy.deepcopy(SETTINGS)
+    args["sys_prefs"]["mqtt"] = mqtt
+    return args
+
+
+# Reading -----------------------------------------------------------------------------
+
+
+def test_configuration_in_callback_args_is_read() -> None:
+    """Settings under callbackArgs, as the device documents them."""
+    message = Message.from_json(
+        {
+            "packetID": 1,
+            "PUBACK": 1,
+            "payload": {"callbackName": 1, "callbackArgs": SETTINGS},
+        }
+    )
+
+    assert DeviceConfiguration.from_args(message.args) == EXPECTED
+
+
+def test_configuration_in_the_payload_itself_is_read() -> None:
+    """Settings straight in the payload, as the vendor app reads them."""
+    message = Message.from_json(
+        {"packetID": 1, "PUBACK": 1, "payload": {"callbackName": 1, **SETTINGS}}
+    )
+
+    assert DeviceConfiguration.from_args(message.args) == EXPECTED
+
+
+def test_configuration_get_answers_per_setting() -> None:
+    """get() returns a setting's value, None for one the device does not report."""
+    configuration = DeviceConfiguration.from_args(settings(magicTouchCtrl=None))
+
+    assert configuration.get(Setting.INDICATOR_BRIGHTNESS) == 80
+    assert configuration.get(Setting.MAGIC_TOUCH) is None
+
+
+def test_configuration_reports_the_settings_the_device_has() -> None:
+    """An outlet without an InvisDeco Pro reports fewer settings."""
+    configuration = DeviceConfiguration.from_args(
+        {"acc_prefs": {"outletPwrIndicatorOn": 0, "capacitiveCtrl": 1}}
+    )
+
+    assert configuration.reported == {
+        Setting.OUTLET_POWER_INDICATOR,
+        Setting.TOUCH_CONTROL,
+    }
+
+
+def test_configuration_reads_numbers_and_flags_in_every_spelling() -> None:
+    """A setting sent as a string, a boolean or an integral float is an integer."""
+    configuration = DeviceConfiguration.from_args(
+        settings(
+            pmIndicatorBrightness="60", capacitiveCtrl=False, motionAwayFeature=1.0
+        )
+    )
+
+    assert configuration.get(Setting.INDICATOR_BRIGHTNESS) == 60
+    assert configuration.get(Setting.TOUCH_CONTROL) == 0
+    assert configuration.get(Setting.MOTION_AWAY) == 1
+
+
+@pytest.mark.parametrize("value", ["bright", 1.5, [1], {"on": 1}], ids=repr)
+def test_configuration_leaves_out_a_setting_it_cannot_read(value: Any) -> None:
+    """One unreadable setting is left out; the others are kept."""
+    configuration = DeviceConfiguration.from_args(settings(pmIndicatorBrightness=value))
+
+    assert Setting.INDICATOR_BRIGHTNESS not in configuration.reported
+    assert configuration.get(Setting.TOUCH_CONTROL) == 1
+
+
+def test_configuration_leaves_out_settings_it_does_not_know() -> None:
+    """Keys outside Setting, such as homeAwayMode, are not kept."""
+    configuration = DeviceConfiguration.from_args(
+        {"acc_prefs": {"homeAwayMode": {"enabled": 1}, "futureFeature": 1}}
+    )
+
+    assert configuration.values == ()
+
+
+@pytest.mark.parametrize("args", [{}, {"acc_prefs": None}], ids=repr)
+def test_configuration_without_settings_is_empty(args: dict[str, Any]) -> None:
+    """No acc_prefs: nothing reported, MQTT unknown."""
+    assert DeviceConfiguration.from_args(args) == DeviceConfiguration(
+        values=(), mqtt_enabled=None
+    )
+
+
+@pytest.mark.parametrize("args", [None, [SETTINGS], "acc_prefs"], ids=repr)
+def test_configuration_that_is_not_an_object_is_rejected(args: Any) -> None:
+    """Settings that are not an object are a protocol error."""
+    with pytest.raises(InvisOutletProtocolError, match="callbackArgs is not an object"):
+        DeviceConfiguration.from_args(args)
+
+
+def test_configuration_with_settings_that_are_not_an_object_is_rejected() -> None:
+    """acc_prefs that is not an object is a protocol error."""
+    with pytest.raises(InvisOutletProtocolError, match="acc_prefs is not an object"):
+        DeviceConfiguration.from_args({"acc_prefs": [1, 2]})
+
+
+# MQTT -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("enabled", "expected"),
+    [(1, True), (0, False), (True, True), ("false", False), ("1", True)],
+    ids=repr,
+)
+def test_configuration_reads_whether_mqtt_is_on(enabled: Any, expected: bool) -> None:
+    """sys_prefs.mqtt.enabled, in any spelling of a flag."""
+    configuration = DeviceConfiguration.from_args(
+        with_mqtt({"enabled": enabled, "pass": PASSWORD})
+    )
+
+    assert configuration.mqtt_enabled is expected
+
+
+@pytest.mark.parametrize(
+    "mqtt",
+    [None, "on", {"pass": PASSWORD}, {"enabled": "maybe"}, {"enabled": [1]}],
+    ids=repr,
+)
+def test_configuration_mqtt_unknown_when_it_cannot_be_read(mqtt: Any) -> None:
+    """No mqtt block, no enabled flag, or one that is not a flag: unknown."""
+    assert DeviceConfiguration.from_args(with_mqtt(mqtt)).mqtt_enabled is None
+
+
+def test_configuration_without_system_settings_has_mqtt_unknown() -> None:
+    """No sys_prefs at all: unknown."""
+    configuration = DeviceConfiguration.from_args({"acc_prefs": SETTINGS["acc_prefs"]})
+
+    assert configuration.mqtt_enabled is None
+
+
+@pytest.mark.parametrize("placement", ["callbackArgs", "payload"])
+def test_configuration_never_keeps_the_mqtt_credentials(placement: str) -> None:
+    """Nothing of the broker, user or password is in the model, nor in its repr."""
+    payload: dict[str, Any] = {"callbackName": 1}
+    if placement == "callbackArgs":
+        payload["callbackArgs"] = SETTINGS
+    else:
+        payload.update(SETTINGS)
+    message = Message.from_json({"packetID": 1, "PUBACK": 1, "payload": payload})
+
+    configuration = DeviceConfiguration.from_args(message.args)
+
+    shown = repr(configuration) + str(configuration)
+    for secret in (PASSWORD, USER, BROKER, "192.168.1.10"):
+        assert secret not in shown
+
+
+# Changing --------------------------------------------------------------------------
+
+
+def test_configure_args_change_only_the_settings_given() -> None:
+    """[{acc_prefs: {key: value}}] with the device's keys; flags become 0 or 1."""
+    args = configure_args(
+        {Setting.INDICATOR_BRIGHTNESS: 40, Setting.TOUCH_CONTROL: False}
+    )
+
+    assert args == [{"acc_prefs": {"pmIndicatorBrightness": 40, "capacitiveCtrl": 0}}]
+
+
+def test_every_setting_is_named_by_its_device_key() -> None:
+    """Each Setting's value is the key the device uses in acc_prefs."""
+    assert {setting.value for setting in Setting} == set(SETTINGS["acc_prefs"]) - {
+        "homeAwayMode"
+    }

@@ -1,0 +1,330 @@
+"""Every install path end to end: Home Assistant, the real client, the simulator."""
+
+from __future__ import annotations
+
+from homeassistant.components.update.const import (
+    ATTR_IN_PROGRESS,
+    ATTR_INSTALLED_VERSION,
+    ATTR_LATEST_VERSION,
+    ATTR_UPDATE_PERCENTAGE,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.invisoutlet.const import CONF_DECO_METHOD, DOMAIN
+
+from .common import (
+    DECO_FIRMWARE,
+    DECO_SERIAL,
+    FIRMWARE,
+    SERIAL,
+    WEB_INTERFACE,
+    StateLog,
+    get_device,
+    install,
+    install_error,
+    start_install,
+)
+from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
+from .waiting import wait_until
+
+AVAILABLE_UPDATES = 20  # the simulator's callback number for available updates
+
+
+def entity_registry_entry_id(hass: HomeAssistant) -> str:
+    """Return the id of the only config entry."""
+    return hass.config_entries.async_entries(DOMAIN)[0].entry_id
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_devices_for_outlet_and_invisdeco(hass: HomeAssistant) -> None:
+    """The InvisDeco is its own device, connected through the outlet."""
+    outlet = get_device(hass, SERIAL)
+    deco = get_device(hass, DECO_SERIAL)
+    assert (outlet.manufacturer, outlet.model, outlet.serial_number) == (
+        "Intecular",
+        "InvisOutlet",
+        SERIAL,
+    )
+    assert outlet.sw_version == "1.2.0"
+    assert outlet.configuration_url == "http://127.0.0.1"
+    assert (dr.CONNECTION_NETWORK_MAC, "24:0a:c4:12:34:56") in outlet.connections
+    assert deco.via_device_id == outlet.id
+    assert (deco.model, deco.sw_version) == ("InvisDeco Aura", "0.5.0")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_outlet_install_on_revb_follows_the_restart_to_the_new_version(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A revB outlet restarts twice; the entity stays available and ends up to date."""
+    firmware, web = StateLog(hass, FIRMWARE), StateLog(hass, WEB_INTERFACE)
+    await install(hass, FIRMWARE)
+    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in firmware.states)
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+    assert state.attributes[ATTR_IN_PROGRESS] is False
+    web_state = hass.states.get(WEB_INTERFACE)
+    assert web_state is not None
+    assert web_state.attributes[ATTR_INSTALLED_VERSION] == "0.3.0"
+    assert get_device(hass, SERIAL).sw_version == "1.3.0"
+    assert [r.args for r in simulator.requests_for(21)] == [[1, 0]]
+
+
+@pytest.mark.parametrize("transport", ["websocket"])
+@pytest.mark.parametrize("device", [SimulatedDevice(hardware="A")])
+@pytest.mark.usefixtures("init_integration")
+async def test_outlet_install_on_reva_over_websocket(hass: HomeAssistant) -> None:
+    """A revA outlet acknowledges 21, keeps the link while downloading, restarts."""
+    firmware = StateLog(hass, FIRMWARE)
+    await install(hass, FIRMWARE)
+    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice(outlet_fw_available="1.2.0")])
+@pytest.mark.usefixtures("init_integration")
+async def test_web_interface_only_install(hass: HomeAssistant) -> None:
+    """With only the web interface out of date, its install ends on its own result."""
+    web = StateLog(hass, WEB_INTERFACE)
+    firmware_before = hass.states.get(FIRMWARE)
+    assert firmware_before is not None
+    assert firmware_before.state == STATE_OFF
+    await install(hass, WEB_INTERFACE)
+    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
+    state = hass.states.get(WEB_INTERFACE)
+    assert state is not None
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "0.3.0",
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected_args"),
+    [
+        ({CONF_DECO_METHOD: "wifi"}, [[2, 0]]),
+        ({CONF_DECO_METHOD: "via_outlet"}, [[2, 1]]),
+        ({}, [[2, 0]]),
+    ],
+    ids=["wifi", "via_outlet", "automatic"],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_invisdeco_install_by_each_method(
+    hass: HomeAssistant, simulator: InvisOutletSimulator, expected_args: list[list[int]]
+) -> None:
+    """The InvisDeco updates by the chosen method and waits for its restart."""
+    deco = StateLog(hass, DECO_FIRMWARE)
+    await install(hass, DECO_FIRMWARE)
+    assert [r.args for r in simulator.requests_for(21)] == expected_args
+    assert deco.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in deco.states)
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "0.5.1",
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_invisdeco_automatic_method_retries_via_outlet(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the update over Wi-Fi fails, the automatic method retries via the outlet."""
+    simulator.faults.ota_failure = OtaFailure.WIFI_FAILS
+    await install(hass, DECO_FIRMWARE)
+    assert [r.args for r in simulator.requests_for(21)] == [[2, 0], [2, 1]]
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "0.5.1"
+    assert "trying the next method" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("failure", "entity_id", "options", "reason"),
+    [
+        (OtaFailure.START_REJECTED, FIRMWARE, {}, "ota_start_rejected"),
+        (OtaFailure.LATE_REJECTED, FIRMWARE, {}, "ota_failed"),
+        (OtaFailure.DOWNLOAD_FAILED, FIRMWARE, {}, "ota_failed"),
+        (OtaFailure.STALL, FIRMWARE, {}, "ota_stalled"),
+        (OtaFailure.SILENT, DECO_FIRMWARE, {CONF_DECO_METHOD: "wifi"}, "ota_stalled"),
+        (OtaFailure.NOT_BACK, FIRMWARE, {}, "ota_device_not_back"),
+        (OtaFailure.VERSION_UNCHANGED, FIRMWARE, {}, "ota_version_unchanged"),
+        (
+            OtaFailure.WIFI_FAILS,
+            DECO_FIRMWARE,
+            {CONF_DECO_METHOD: "wifi"},
+            "ota_failed",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_failed_install_raises_its_translated_error(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    failure: OtaFailure,
+    entity_id: str,
+    reason: str,
+) -> None:
+    """Each way an update fails is reported as its own translated error."""
+    simulator.faults.ota_failure = failure
+    error = await install_error(hass, entity_id)
+    assert error.translation_domain == DOMAIN
+    assert error.translation_key == reason
+    assert not in_progress(hass, entity_id)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_failure_message_is_readable(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """The error a user sees is a sentence, not a key."""
+    simulator.faults.ota_failure = OtaFailure.START_REJECTED
+    error = await install_error(hass, FIRMWARE)
+    assert str(error).startswith("The device refused to start the update.")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_install_refused_while_an_update_started_elsewhere_runs(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """An update started in the vendor app is shown, and a second one is refused."""
+    simulator.timing.step_interval = 0.05
+    firmware = StateLog(hass, FIRMWARE)
+    await simulator.start_external_ota(1)
+    await wait_until(lambda: in_progress(hass, FIRMWARE))
+    error = await install_error(hass, DECO_FIRMWARE)
+    assert error.translation_key == "ota_in_progress"
+    await simulator.wait_ota_done()
+    await wait_until(lambda: not in_progress(hass, FIRMWARE))
+    assert 50 in firmware.percentages()
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+
+
+@pytest.mark.parametrize(
+    ("second", "key"),
+    [
+        # Home Assistant itself refuses an entity that shows an install running
+        # (untranslated on 2025.4, its own update_in_progress key since).
+        pytest.param(FIRMWARE, {None, "update_in_progress"}, id="same entity"),
+        pytest.param(DECO_FIRMWARE, {"ota_in_progress"}, id="other target"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_second_install_is_refused_at_once(
+    hass: HomeAssistant,
+    simulator: InvisOutletSimulator,
+    second: str,
+    key: set[str | None],
+) -> None:
+    """While one install runs, another on the same outlet fails at once."""
+    simulator.timing.step_interval = 0.05
+    first = await start_install(hass)
+    asked = hass.loop.time()
+    error = await install_error(hass, second)
+    assert error.translation_key in key
+    assert hass.loop.time() - asked < 0.5
+    await first
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_update_entity_returns_at_once_during_an_install(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Checking for updates during an install neither waits nor asks the device."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    simulator.timing.step_interval = 0.05
+    first = await start_install(hass)
+    asked, checks = hass.loop.time(), len(simulator.requests_for(AVAILABLE_UPDATES))
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {ATTR_ENTITY_ID: FIRMWARE}, blocking=True
+    )
+    assert hass.loop.time() - asked < 0.5
+    assert len(simulator.requests_for(AVAILABLE_UPDATES)) == checks
+    await first
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_first_progress_of_an_update_started_elsewhere_is_shown(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """The very first progress message of a vendor-app update shows at once."""
+    await simulator.push(22, [3, 5])
+    await wait_until(lambda: in_progress(hass, WEB_INTERFACE))
+    state = hass.states.get(WEB_INTERFACE)
+    assert state is not None
+    assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 5
+    await hass.config_entries.async_unload(entity_registry_entry_id(hass))
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_update_entity_rechecks_available_updates(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """homeassistant.update_entity reads available updates (20) at once."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    before = len(simulator.requests_for(20))
+    simulator.device.outlet_fw_available = "1.4.0"
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {ATTR_ENTITY_ID: FIRMWARE}, blocking=True
+    )
+    assert len(simulator.requests_for(20)) == before + 1
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.attributes[ATTR_LATEST_VERSION] == "1.4.0"
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice(deco_online=False)])
+@pytest.mark.usefixtures("init_integration")
+async def test_offline_invisdeco_is_unavailable(hass: HomeAssistant) -> None:
+    """An InvisDeco that is attached but offline shows as unavailable."""
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
+    outlet = hass.states.get(FIRMWARE)
+    assert outlet is not None
+    assert outlet.state == STATE_ON
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice(deco_attached=False)])
+async def test_invisdeco_attached_later_gets_its_entity_without_reload(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: InvisOutletSimulator,
+) -> None:
+    """A faceplate fitted after setup appears at the next refresh."""
+    assert hass.states.get(DECO_FIRMWARE) is None
+    simulator.device.deco_attached = True
+    await init_integration.runtime_data.device.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    state = hass.states.get(DECO_FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_ON
+
+
+def in_progress(hass: HomeAssistant, entity_id: str) -> bool:
+    """Return whether an entity shows an install in progress."""
+    state = hass.states.get(entity_id)
+    return state is not None and bool(state.attributes.get(ATTR_IN_PROGRESS))
