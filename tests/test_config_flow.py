@@ -188,6 +188,7 @@ async def test_zeroconf_serial_of_another_device_aborts(hass: HomeAssistant) -> 
     assert result["reason"] == "wrong_device"
 
 
+@pytest.mark.usefixtures("mock_probe")
 async def test_zeroconf_updates_host_of_configured_outlet_without_reload(
     hass: HomeAssistant,
     mocked_integration: MockConfigEntry,
@@ -258,3 +259,67 @@ async def test_options_flow_sets_deco_update_method(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {CONF_DECO_METHOD: "via_outlet"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(InvisOutletConnectionError("nothing there"), id="dead address"),
+        pytest.param(
+            ProbeResult(
+                transport=Transport.TCP, port=3333, info=outlet_info(sn="OTHER")
+            ),
+            id="another outlet",
+        ),
+    ],
+)
+async def test_zeroconf_address_that_does_not_check_out_changes_nothing(
+    hass: HomeAssistant,
+    mocked_integration: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
+    mock_probe: AsyncMock,
+    answer: Exception | ProbeResult,
+) -> None:
+    """An announced address is used only once the same outlet answers there."""
+    if isinstance(answer, Exception):
+        mock_probe.side_effect = answer
+    else:
+        mock_probe.return_value = answer
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=zeroconf_info(host="127.0.0.2"),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert mocked_integration.data[CONF_HOST] == "127.0.0.1"
+    mock_invisoutlet.reconnect_now.assert_not_called()
+
+
+async def test_zeroconf_at_the_known_address_probes_nothing(
+    hass: HomeAssistant,
+    mocked_integration: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
+    mock_probe: AsyncMock,
+) -> None:
+    """An announcement of the address already in use costs no probe."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=zeroconf_info()
+    )
+    assert result["reason"] == "already_configured"
+    mock_probe.assert_not_awaited()
+    mock_invisoutlet.reconnect_now.assert_not_called()
+
+
+async def test_zeroconf_moves_an_entry_that_is_not_loaded(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_probe: AsyncMock
+) -> None:
+    """An entry not running yet just takes the checked address."""
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=zeroconf_info("11A1F7000FE", "127.0.0.3"),
+    )
+    assert result["reason"] == "already_configured"
+    assert config_entry.data[CONF_HOST] == "127.0.0.3"

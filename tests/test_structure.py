@@ -20,6 +20,7 @@ RAISED_KEYS = {
     "device_mismatch",
     "no_update_available",
     "ota_in_progress",
+    "unknown_effect",
 }
 
 

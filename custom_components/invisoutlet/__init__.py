@@ -10,7 +10,6 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import (
@@ -28,20 +27,24 @@ from .coordinator import (
 from .firmware import InvisOutletFirmwareCoordinator
 from .pyinvisoutlet import Firmware, InvisOutlet, InvisOutletConnectionError, Transport
 
-PLATFORMS = [Platform.UPDATE]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.UPDATE,
+]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) -> bool:
     """Connect to the outlet, read it once, and set up its entities."""
-    transport = Transport(entry.data[CONF_TRANSPORT])
+    # No HTTP session is passed: Home Assistant's shared one follows redirects, and
+    # the library's own WebSocket session refuses them (only the outlet is talked to).
     client = InvisOutlet(
         host=entry.data[CONF_HOST],
-        transport=transport,
+        transport=Transport(entry.data[CONF_TRANSPORT]),
         port=entry.data[CONF_PORT],
-        # Raw TCP needs no HTTP session; only revA's WebSocket uses Home Assistant's.
-        session=async_get_clientsession(hass)
-        if transport is Transport.WEBSOCKET
-        else None,
         request_timeout=REQUEST_TIMEOUT,
         backoff=RECONNECT_BACKOFF,
     )

@@ -15,7 +15,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
@@ -106,17 +105,36 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self.hass.config_entries.async_entry_for_domain_unique_id(
             DOMAIN, serial
         )
-        if entry is not None and entry.state is ConfigEntryState.LOADED:
-            entry.runtime_data.device.async_seen_at(host)
-        self._abort_if_unique_id_configured(
-            updates={CONF_HOST: host}, reload_on_update=False
-        )
+        if entry is not None:
+            return await self._async_follow_address(entry, serial, host)
         if await self._async_probe(host):
             return self.async_abort(reason="cannot_connect")
         if self._found.info.serial != serial:
             return self.async_abort(reason="wrong_device")
         self.context["title_placeholders"] = {"serial": serial}
         return await self.async_step_zeroconf_confirm()
+
+    async def _async_follow_address(
+        self, entry: InvisOutletConfigEntry, serial: str, host: str
+    ) -> ConfigFlowResult:
+        """Move a known outlet to an announced address once it answers there.
+
+        Checked first: an announcement is only a claim, and an address where nothing
+        (or another device) answers must not take a working outlet, or a running
+        install, away from the address it has.
+        """
+        moved = (
+            entry.data[CONF_HOST] != host
+            and not await self._async_probe(host)
+            and self._found.info.serial == serial
+        )
+        if moved:
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_HOST: host}
+            )
+            if entry.state is ConfigEntryState.LOADED:
+                entry.runtime_data.device.async_seen_at(host)
+        return self.async_abort(reason="already_configured")
 
     async def async_step_zeroconf_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -161,9 +179,9 @@ class InvisOutletConfigFlow(ConfigFlow, domain=DOMAIN):
         if not valid_host(host):
             return {CONF_HOST: "invalid_host"}
         try:
-            found = await probe(
-                host, session=async_get_clientsession(self.hass), order=PROBE_ORDER
-            )
+            # No shared session: it would follow a redirect to another host; the
+            # library's own refuses to.
+            found = await probe(host, order=PROBE_ORDER)
         except InvisOutletError:
             return {"base": "cannot_connect"}
         except Exception:  # noqa: BLE001 - any surprise must become a form error

@@ -165,14 +165,25 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
     def _info_seen(self, info: OutletInfo) -> None:
         """Take device information, whoever read it, or pushed by the outlet."""
         self._arrivals[OutletInfo] += 1
-        if self._state is None:
+        previous = self._state
+        if previous is None:
             self._state = DeviceState(info=info)
-        elif info.serial == self._state.info.serial:
-            self._state = replace(self._state, info=info)
+        elif info.serial == previous.info.serial:
+            self._state = _with_deco(previous, info)
         else:
             return
-        if self._publishing:
-            self.async_set_updated_data(self._checked(self._state))
+        if not self._publishing:
+            return
+        self.async_set_updated_data(self._checked(self._state))
+        if (
+            previous is not None
+            and info.deco_present
+            and not previous.info.deco_present
+        ):
+            # An InvisDeco fitted or back: read its parts now, not at the next poll.
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), f"{self.name} InvisDeco back"
+            )
 
     @callback
     def _part_seen(self, part: Part[Any], value: Any) -> None:
@@ -215,3 +226,12 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             unsubscribe()
         self._unsubscribes.clear()
         await super().async_shutdown()
+
+
+def _with_deco(state: DeviceState, info: OutletInfo) -> DeviceState:
+    """Return the state with new information; another InvisDeco starts unknown."""
+    old, new = state.info.deco, info.deco
+    if old is not None and new is not None and old.serial != new.serial:
+        # Another faceplate's readings and lights are not this one's.
+        state = replace(state, sensors=None, nightlight=None, color_light=None)
+    return replace(state, info=info)

@@ -6,6 +6,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from yarl import URL
 
 from .const import DOMAIN, MANUFACTURER
 from .pyinvisoutlet import DecoModule, OutletInfo
@@ -42,7 +43,8 @@ def _outlet_fields(info: OutletInfo, host: str) -> dict[str, Any]:
         "serial_number": info.serial,
         "sw_version": info.outlet.fw_rev,
         "hw_version": info.outlet.hw_rev,
-        "configuration_url": f"http://{host}",
+        # Built, not formatted: an IPv6 address needs its brackets in a URL.
+        "configuration_url": str(URL.build(scheme="http", host=host)),
     }
 
 

@@ -1,17 +1,20 @@
-"""Base entities: one on the InvisOutlet, one on the InvisDeco attached to it."""
+"""Base entities of the outlet and its InvisDeco, and how the InvisDeco's are added."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, override
 
 from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
+from .device_state import SENSORS, Part
 from .pyinvisoutlet import DecoModule
 
 
@@ -66,23 +69,117 @@ class InvisDecoEntity(InvisOutletEntity):
         return super().available and deco is not None and deco.online
 
 
+class PartEntity(InvisOutletEntity):
+    """An entity showing one pushed part, written only when what it shows changes."""
+
+    # The part of the device's state this entity shows.
+    part: ClassVar[Part[Any]]
+    # What the entity showed when its state was last written.
+    _shown: tuple[object, ...] | None = None
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the pushes of this entity's part."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_part_listener(
+                self.part, self._handle_part_update
+            )
+        )
+        # What the first write, right after this, shows.
+        self._shown = self._showing()
+
+    @callback
+    def _handle_part_update(self) -> None:
+        """Write the state only if the push changed what the entity shows."""
+        # Sensor readings are pushed every second; most pushes change one reading.
+        if (showing := self._showing()) != self._shown:
+            self._shown = showing
+            self.async_write_ha_state()
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state after a refresh, and remember what it shows."""
+        self._shown = self._showing()
+        super()._handle_coordinator_update()
+
+    def _showing(self) -> tuple[object, ...]:
+        """Return what the entity shows: availability, state and attributes."""
+        return (self.available, self.state, self.state_attributes)
+
+
 @callback
 def async_add_deco_entities(
     entry: InvisOutletConfigEntry,
     add_entities: AddConfigEntryEntitiesCallback,
-    create: Callable[[DecoModule], Iterable[Entity]],
-) -> None:
-    """Add an InvisDeco's entities now, and whenever another one is attached."""
+    create: Callable[[DecoModule], Iterable[InvisDecoEntity]],
+) -> Callable[[], None]:
+    """Add the attached InvisDeco's entities now, and whenever more of them can exist.
+
+    Bounded whatever the device reports: a replacement InvisDeco gets its entities
+    once two readings in a row agree on it, and those of one no longer attached are
+    removed (its device stays, for the user to delete). Return the callback that adds
+    them, for other news that may make more exist.
+    """
     coordinator = entry.runtime_data.device
-    known: set[str] = set()
+    registry = er.async_get(coordinator.hass)
+    known: set[str | None] = set()
+    owner: str | None = None
+    candidate: str | None = None
 
     @callback
     def add_new() -> None:
+        nonlocal owner, candidate
         deco = coordinator.data.info.deco
-        if deco is None or deco.serial is None or deco.serial in known:
+        if deco is None or deco.serial is None:
             return
-        known.add(deco.serial)
-        add_entities(create(deco))
+        if owner is not None and deco.serial != owner:
+            if deco.serial != candidate:
+                candidate = deco.serial  # one reading: not yet a replacement
+                return
+            _remove_entities_of(registry, entry.entry_id, owner)
+            known.clear()
+        owner, candidate = deco.serial, None
+        # Keyed by entity: a kind or a reading known only later still gets its entity.
+        new = [entity for entity in create(deco) if entity.unique_id not in known]
+        if new:
+            known.update(entity.unique_id for entity in new)
+            add_entities(new)
 
     add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
+    return add_new
+
+
+def _remove_entities_of(
+    registry: er.EntityRegistry, entry_id: str, deco_serial: str
+) -> None:
+    """Remove the entities of an InvisDeco that was replaced."""
+    for entity in er.async_entries_for_config_entry(registry, entry_id):
+        if f"_{deco_serial}_" in entity.unique_id:
+            registry.async_remove(entity.entity_id)
+
+
+@callback
+def async_add_reading_entities(
+    entry: InvisOutletConfigEntry,
+    add_entities: AddConfigEntryEntitiesCallback,
+    create: Callable[[DecoModule], Iterable[InvisDecoEntity]],
+) -> None:
+    """Add an InvisDeco's entities of readings, also of those first reported later."""
+    coordinator = entry.runtime_data.device
+    add_new = async_add_deco_entities(entry, add_entities, create)
+    known = coordinator.data.sensors
+    reported = known.reported if known is not None else frozenset()
+
+    @callback
+    def readings_pushed() -> None:
+        nonlocal reported
+        readings = coordinator.data.sensors
+        # Which readings exist rarely changes; the readings change every second.
+        if readings is not None and readings.reported != reported:
+            reported = readings.reported
+            add_new()
+
+    entry.async_on_unload(coordinator.async_add_part_listener(SENSORS, readings_pushed))

@@ -513,10 +513,10 @@ async def test_unexpected_error_while_reconnecting_does_not_end_the_loop(
     """A surprise from the socket layer is logged and the next attempt goes on."""
     failures = iter([RuntimeError("surprise")])
 
-    async def open_once_broken(*args: Any) -> Any:
+    async def open_once_broken(*args: Any, **kwargs: Any) -> Any:
         if (error := next(failures, None)) is not None:
             raise error
-        return await open_connection(*args)
+        return await open_connection(*args, **kwargs)
 
     monkeypatch.setattr(link_module, "open_connection", open_once_broken)
     await simulator.drop_connections()
@@ -693,9 +693,9 @@ async def test_reconnects_after_refusing_for_a_while(
     """The client keeps retrying while the device refuses, and is back after."""
     attempts = Recorder[bool]()
 
-    async def counted_open(*args: Any) -> Any:
+    async def counted_open(*args: Any, **kwargs: Any) -> Any:
         try:
-            connection = await open_connection(*args)
+            connection = await open_connection(*args, **kwargs)
         except InvisOutletConnectionError:
             attempts(False)
             raise

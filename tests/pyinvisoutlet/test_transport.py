@@ -751,3 +751,55 @@ async def test_ws_failed_ping_is_a_connection_error() -> None:
 
     with pytest.raises(InvisOutletConnectionError, match="control frame"):
         await connection.receive()
+
+
+def test_braces_in_strings_arriving_in_pieces_are_parsed_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A message full of "}" inside strings, fed 3 bytes at a time, costs one parse."""
+    parses: list[int] = []
+    real_loads = json.loads
+
+    def counted_loads(text: str) -> Any:
+        parses.append(len(text))
+        return real_loads(text)
+
+    monkeypatch.setattr(json, "loads", counted_loads)
+    body = compact({"v": ["a}b" * 50 for _ in range(200)], "w": "}" * 2000})
+    decoder = JsonStreamDecoder()
+
+    values = feed_all(decoder, *(body[i : i + 3] for i in range(0, len(body), 3)))
+
+    assert values == [json.loads(body)]
+    # Before: one parse of everything so far per arriving "}" (quadratic).
+    assert len(parses) <= 3
+    assert sum(parses) <= 3 * len(body)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(b'{"n":' + b"1" * 5000 + b"}", id="integer too long to convert"),
+        pytest.param(b'{"name":"\xc3"}', id="cut UTF-8 character"),
+        pytest.param(b'{"a":[}', id="mismatched brackets"),
+        pytest.param(b'{"a" 1}', id="missing colon"),
+    ],
+)
+def test_anything_the_parser_rejects_skips_only_that_message(bad: bytes) -> None:
+    """Whatever the JSON parser raises, that message is skipped and the next comes."""
+    skipped: list[str] = []
+    decoder = JsonStreamDecoder(on_skip=lambda reason, _: skipped.append(reason))
+
+    assert decoder.feed(bad + compact(REPLY)) == [REPLY]
+    assert skipped
+    assert decoder.feed(compact(TRICKY)) == [TRICKY]
+
+
+def test_a_stretch_of_garbage_is_reported_once() -> None:
+    """A megabyte of bytes that are not JSON is one skip, not one per byte or line."""
+    skipped: list[str] = []
+    decoder = JsonStreamDecoder(on_skip=lambda reason, _: skipped.append(reason))
+    garbage = b"no json here at all; just text\n" * 32_000
+
+    assert decoder.feed(garbage + compact(REPLY)) == [REPLY]
+    assert skipped == ["bytes that are not JSON"]

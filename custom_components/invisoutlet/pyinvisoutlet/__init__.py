@@ -40,7 +40,7 @@ from .models import (
 )
 from .ota import InstalledVersions, OtaPhase, OtaTimeouts
 from .probe import PROBE_ORDER, ProbeResult, probe
-from .transport import DEFAULT_PORTS, Transport
+from .transport import DEFAULT_PORTS, Transport, redirect_guard
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -85,4 +85,5 @@ __all__ = [
     "UpdateTarget",
     "is_newer",
     "probe",
+    "redirect_guard",
 ]

@@ -208,6 +208,7 @@ class Link:
             self.effective_port,
             self.connect_timeout,
             self.session,
+            on_skip=self.skipped,
         )
 
     async def _run(self, connection: Connection) -> None:

@@ -8,12 +8,13 @@ from enum import StrEnum
 import json
 import logging
 import socket
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 from yarl import URL
 
-from .decoder import MAX_MESSAGE_SIZE, JsonStreamDecoder
+from .decoder import MAX_MESSAGE_SIZE, JsonStreamDecoder, SkipListener, log_skip
 from .exceptions import InvisOutletConnectionError, InvisOutletProtocolError
 
 if TYPE_CHECKING:
@@ -58,6 +59,28 @@ class Connection(Protocol):
         """Close the link."""
 
 
+def redirect_guard() -> aiohttp.TraceConfig:
+    """Return a trace config that refuses to follow any HTTP redirect.
+
+    The outlet's WebSocket never redirects: a redirect could only send the link to
+    another host. aiohttp's ws_connect follows redirects, so a session used for the
+    outlet must carry this (the library's own sessions always do).
+    """
+    guard = aiohttp.TraceConfig()
+
+    async def refuse(
+        _session: aiohttp.ClientSession,
+        _context: SimpleNamespace,
+        params: aiohttp.TraceRequestRedirectParams,
+    ) -> None:
+        msg = f"refused a redirect from {params.url.host} ({params.response.status})"
+        raise InvisOutletConnectionError(msg)
+
+    # aiohttp 3.11 annotates its signals wrongly (fixed in later releases).
+    guard.on_request_redirect.append(refuse)  # type: ignore[arg-type,unused-ignore]
+    return guard
+
+
 def encode(message: dict[str, Any]) -> str:
     """Serialise a request as compact JSON."""
     return json.dumps(message, separators=(",", ":"))
@@ -67,16 +90,25 @@ class TcpConnection:
     """Raw TCP link: bare JSON objects, requests terminated by a newline."""
 
     def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        on_skip: SkipListener = log_skip,
     ) -> None:
-        """Wrap an open stream."""
+        """Wrap an open stream; on_skip hears of every message skipped."""
         self._reader = reader
         self._writer = writer
-        self._decoder = JsonStreamDecoder()
+        self._decoder = JsonStreamDecoder(on_skip=on_skip)
         self._socket = writer.get_extra_info("socket")
 
     @classmethod
-    async def open(cls, host: str, port: int, timeout: float) -> TcpConnection:
+    async def open(
+        cls,
+        host: str,
+        port: int,
+        timeout: float,
+        on_skip: SkipListener = log_skip,
+    ) -> TcpConnection:
         """Connect with keep-alive enabled."""
         try:
             async with asyncio.timeout(timeout):
@@ -92,7 +124,7 @@ class TcpConnection:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
             for option, value in TCP_KEEPALIVE:
                 sock.setsockopt(socket.IPPROTO_TCP, option, value)
-        return cls(reader, writer)
+        return cls(reader, writer, on_skip)
 
     async def send(self, message: dict[str, Any]) -> None:
         """Write one request followed by the newline revB expects."""
@@ -137,6 +169,7 @@ class WebSocketConnection:
         self,
         websocket: aiohttp.ClientWebSocketResponse,
         owned_session: aiohttp.ClientSession | None,
+        on_skip: SkipListener = log_skip,
     ) -> None:
         """Wrap an open WebSocket; owned_session is closed with it."""
         self._websocket = websocket
@@ -144,7 +177,7 @@ class WebSocketConnection:
         self._ping_unanswered = False
         # Frames go through the stream decoder too, so padding or two objects in one
         # frame still parse (protocol.md §2.5).
-        self._decoder = JsonStreamDecoder()
+        self._decoder = JsonStreamDecoder(on_skip=on_skip)
 
     @classmethod
     async def open(
@@ -153,9 +186,10 @@ class WebSocketConnection:
         port: int,
         timeout: float,
         session: aiohttp.ClientSession | None,
+        on_skip: SkipListener = log_skip,
     ) -> WebSocketConnection:
         """Connect to ws://host:port/ws."""
-        client = session or aiohttp.ClientSession()
+        client = session or aiohttp.ClientSession(trace_configs=[redirect_guard()])
         url = URL.build(scheme="ws", host=host, port=port, path="/ws")
         try:
             async with asyncio.timeout(timeout):
@@ -172,7 +206,7 @@ class WebSocketConnection:
                 msg = f"cannot connect to {url}: {err!r}"
                 raise InvisOutletConnectionError(msg) from err
             raise
-        return cls(websocket, None if session else client)
+        return cls(websocket, None if session else client, on_skip)
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send one request as a text frame."""
@@ -233,8 +267,10 @@ async def open_connection(
     port: int,
     timeout: float,
     session: aiohttp.ClientSession | None,
+    *,
+    on_skip: SkipListener = log_skip,
 ) -> Connection:
-    """Open a link over the given transport."""
+    """Open a link over the given transport; on_skip hears of skipped messages."""
     if transport is Transport.TCP:
-        return await TcpConnection.open(host, port, timeout)
-    return await WebSocketConnection.open(host, port, timeout, session)
+        return await TcpConnection.open(host, port, timeout, on_skip)
+    return await WebSocketConnection.open(host, port, timeout, session, on_skip)

@@ -1,0 +1,95 @@
+"""The InvisDeco's radar: occupancy and motion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import override
+
+# Home Assistant moved the device classes to binary_sensor.const after 2025.4 and no
+# longer exports them from binary_sensor itself; they are still there at run time.
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined,unused-ignore]
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import InvisOutletConfigEntry
+from .device_state import SENSORS
+from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
+from .pyinvisoutlet import DecoModule, SensorReadings
+
+# Read only: the coordinator reads and takes pushes for every entity.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvisDecoBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """Describes one radar verdict of the InvisDeco."""
+
+    exists_fn: Callable[[SensorReadings], bool]
+    value_fn: Callable[[SensorReadings], bool | None]
+
+
+BINARY_SENSORS: tuple[InvisDecoBinarySensorEntityDescription, ...] = (
+    InvisDecoBinarySensorEntityDescription(
+        key="occupancy",
+        device_class=BinarySensorDeviceClass.OCCUPANCY,
+        exists_fn=lambda readings: "occupancy_state" in readings.reported,
+        # None while the radar calibrates: then nobody knows.
+        value_fn=lambda readings: readings.occupied,
+    ),
+    InvisDecoBinarySensorEntityDescription(
+        key="motion",
+        device_class=BinarySensorDeviceClass.MOTION,
+        exists_fn=lambda readings: "movement_energy" in readings.reported,
+        value_fn=lambda readings: readings.motion,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: InvisOutletConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add occupancy and motion for an InvisDeco whose radar reports them."""
+    coordinator = entry.runtime_data.device
+
+    def deco_entities(deco: DecoModule) -> list[InvisDecoBinarySensorEntity]:
+        readings = coordinator.data.sensors
+        if readings is None:
+            return []
+        return [
+            InvisDecoBinarySensorEntity(
+                coordinator=coordinator,
+                description=description,
+                deco_serial=str(deco.serial),
+            )
+            for description in BINARY_SENSORS
+            if description.exists_fn(readings)
+        ]
+
+    async_add_reading_entities(entry, async_add_entities, deco_entities)
+
+
+class InvisDecoBinarySensorEntity(PartEntity, InvisDecoEntity, BinarySensorEntity):
+    """One radar verdict; unavailable while the radar cannot tell."""
+
+    entity_description: InvisDecoBinarySensorEntityDescription
+    part = SENSORS
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return the radar's verdict."""
+        readings = self.coordinator.data.sensors
+        return None if readings is None else self.entity_description.value_fn(readings)
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the InvisDeco is there and its radar can tell."""
+        return super().available and self.is_on is not None

@@ -1,0 +1,191 @@
+"""The InvisDeco's measurements: climate, air quality, light and radar distance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    CONCENTRATION_PARTS_PER_MILLION,
+    LIGHT_LUX,
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfLength,
+    UnitOfPressure,
+    UnitOfTemperature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .coordinator import InvisOutletConfigEntry
+from .device_state import SENSORS
+from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
+from .pyinvisoutlet import DecoModule, SensorReadings
+
+# Read only: the coordinator reads and takes pushes for every entity.
+PARALLEL_UPDATES = 0
+
+# AQI_accuracy: 0 while the air-quality sensor calibrates, then 1 worst to 3 best.
+ACCURACY = ("calibrating", "low", "medium", "high")
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvisDecoSensorEntityDescription(SensorEntityDescription):
+    """Describes one reading of the InvisDeco."""
+
+    exists_fn: Callable[[SensorReadings], bool]
+    value_fn: Callable[[SensorReadings], StateType]
+
+
+def reports(reading: str) -> Callable[[SensorReadings], bool]:
+    """Return whether the faceplate reports a reading (a Pro and an Aura differ)."""
+    return lambda readings: reading in readings.reported
+
+
+def accuracy(readings: SensorReadings) -> str | None:
+    """Return the air-quality accuracy as an option; None for an unknown value."""
+    value = readings.aqi_accuracy
+    if value is None or value not in range(len(ACCURACY)):
+        return None
+    return ACCURACY[int(value)]
+
+
+SENSOR_DESCRIPTIONS: tuple[InvisDecoSensorEntityDescription, ...] = (
+    InvisDecoSensorEntityDescription(
+        key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        exists_fn=reports("temperature"),
+        value_fn=lambda readings: readings.temperature,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="humidity",
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        exists_fn=reports("humidity"),
+        value_fn=lambda readings: readings.humidity,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="pressure",
+        device_class=SensorDeviceClass.ATMOSPHERIC_PRESSURE,
+        native_unit_of_measurement=UnitOfPressure.PA,
+        suggested_unit_of_measurement=UnitOfPressure.HPA,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        exists_fn=reports("pressure"),
+        value_fn=lambda readings: readings.pressure,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="air_quality_index",
+        device_class=SensorDeviceClass.AQI,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        exists_fn=reports("aqi"),
+        value_fn=lambda readings: readings.aqi,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="co2_equivalent",
+        translation_key="co2_equivalent",
+        device_class=SensorDeviceClass.CO2,
+        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        exists_fn=reports("co2"),
+        value_fn=lambda readings: readings.co2,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="bvoc_equivalent",
+        translation_key="bvoc_equivalent",
+        device_class=SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
+        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        exists_fn=reports("bvoc"),
+        value_fn=lambda readings: readings.bvoc,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="illuminance",
+        device_class=SensorDeviceClass.ILLUMINANCE,
+        native_unit_of_measurement=LIGHT_LUX,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        exists_fn=reports("illuminance"),
+        value_fn=lambda readings: readings.illuminance,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="radar_distance",
+        translation_key="radar_distance",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.CENTIMETERS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        exists_fn=reports("distance"),
+        value_fn=lambda readings: readings.distance,
+    ),
+    InvisDecoSensorEntityDescription(
+        key="air_quality_accuracy",
+        translation_key="air_quality_accuracy",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(ACCURACY),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=reports("aqi_accuracy"),
+        value_fn=accuracy,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: InvisOutletConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a sensor for each reading the InvisDeco reports, as it reports it."""
+    coordinator = entry.runtime_data.device
+
+    def deco_entities(deco: DecoModule) -> list[InvisDecoSensorEntity]:
+        readings = coordinator.data.sensors
+        if readings is None:
+            return []
+        return [
+            InvisDecoSensorEntity(
+                coordinator=coordinator,
+                description=description,
+                deco_serial=str(deco.serial),
+            )
+            for description in SENSOR_DESCRIPTIONS
+            if description.exists_fn(readings)
+        ]
+
+    async_add_reading_entities(entry, async_add_entities, deco_entities)
+
+
+class InvisDecoSensorEntity(PartEntity, InvisDecoEntity, SensorEntity):
+    """One reading of the InvisDeco; unavailable while the reading is invalid."""
+
+    entity_description: InvisDecoSensorEntityDescription
+    part = SENSORS
+
+    @property
+    @override
+    def native_value(self) -> StateType:
+        """Return the reading."""
+        readings = self.coordinator.data.sensors
+        return None if readings is None else self.entity_description.value_fn(readings)
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the InvisDeco is there and vouches for the reading."""
+        return super().available and self.native_value is not None

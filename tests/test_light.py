@@ -1,0 +1,470 @@
+"""The nightlight (Pro) and the colour light (Aura) on the library mock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest.mock import MagicMock, patch
+
+from homeassistant.components.light import (  # type: ignore[attr-defined,unused-ignore]
+    ATTR_BRIGHTNESS,
+    ATTR_COLOR_MODE,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_EFFECT,
+    ATTR_HS_COLOR,
+)
+from homeassistant.components.light.const import ColorMode
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.invisoutlet.const import DOMAIN
+from custom_components.invisoutlet.pyinvisoutlet import (
+    ColorEffect,
+    ColorLightState,
+    InvisOutletCommandError,
+    NightlightState,
+)
+
+from .library_mock import (
+    color_light_state,
+    deco_info,
+    no_deco_info,
+    outlet_info,
+    prepare_pro,
+    push,
+)
+
+COLOR_LIGHT = "light.invisdeco_0003c44076_color_light"
+NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"
+# The colour light of the fixtures, as one command would send it again.
+FIXTURE_LIGHT: dict[str, Any] = {
+    "on": True,
+    "brightness": 70,
+    "effect": ColorEffect.STATIC_HSV,
+    "hue": 20,
+    "saturation": 80,
+    "kelvin": 2700,
+    "speed": 3,
+}
+DARK_ROW = [0, 70, [20, 80], 2700]
+
+
+@pytest.fixture(autouse=True)
+def only_lights() -> Iterator[None]:
+    """Load the light platform alone."""
+    with patch("custom_components.invisoutlet.PLATFORMS", [Platform.LIGHT]):
+        yield
+
+
+@pytest.fixture(params=["aura", "pro"])
+def faceplate(request: pytest.FixtureRequest, mock_invisoutlet: MagicMock) -> str:
+    """Attach an InvisDeco Aura or Pro to the fixture outlet."""
+    if request.param == "pro":
+        prepare_pro(mock_invisoutlet)
+    return str(request.param)
+
+
+@pytest.fixture
+def pro(mock_invisoutlet: MagicMock) -> None:
+    """Attach an InvisDeco Pro to the fixture outlet."""
+    prepare_pro(mock_invisoutlet)
+
+
+def state_of(hass: HomeAssistant, entity_id: str = COLOR_LIGHT) -> State:
+    """Return an entity's state."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state
+
+
+async def show(hass: HomeAssistant, client: MagicMock, model: object) -> State:
+    """Push a light's state and return what the colour light or nightlight shows."""
+    push(client, model)
+    await hass.async_block_till_done()
+    entity_id = NIGHTLIGHT if isinstance(model, NightlightState) else COLOR_LIGHT
+    return state_of(hass, entity_id)
+
+
+async def light(
+    hass: HomeAssistant, service: str, entity_id: str = COLOR_LIGHT, /, **data: Any
+) -> None:
+    """Call light.turn_on or light.turn_off and wait for it."""
+    await hass.services.async_call(
+        Platform.LIGHT, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+@pytest.mark.usefixtures("faceplate")
+async def test_lights_match_the_snapshot(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    mocked_integration: MockConfigEntry,
+) -> None:
+    """The Aura's colour light; the Pro's nightlight."""
+    await snapshot_platform(
+        hass, entity_registry, snapshot, mocked_integration.entry_id
+    )
+
+
+@pytest.mark.parametrize(
+    ("faceplate", "lights"),
+    [("aura", [COLOR_LIGHT]), ("pro", [NIGHTLIGHT])],
+    indirect=["faceplate"],
+)
+@pytest.mark.usefixtures("faceplate", "mocked_integration")
+async def test_each_faceplate_has_its_own_light(
+    hass: HomeAssistant, lights: list[str]
+) -> None:
+    """An Aura has a colour light and no nightlight; a Pro the other way round."""
+    assert hass.states.async_entity_ids(Platform.LIGHT) == lights
+
+
+# The colour light: what it shows ---------------------------------------------------
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_color_light_sums_up_leds_of_different_colours(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """The colour of the first lit LED, the brightness of the brightest one."""
+    rows = [DARK_ROW, [1, 40, [200, 60], 3000], [1, 90, [300, 70], 3000]]
+    state = await show(hass, mock_invisoutlet, color_light_state(rows=rows))
+    assert (state.attributes[ATTR_HS_COLOR], state.attributes[ATTR_BRIGHTNESS]) == (
+        (200, 60),
+        230,
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_color_light_with_no_lit_led_is_off(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Every LED dark is off."""
+    state = await show(hass, mock_invisoutlet, color_light_state(rows=[DARK_ROW] * 9))
+    assert state.state == STATE_OFF
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_static_temperature_shows_a_colour_temperature(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """The static-temperature effect is the colour-temperature mode, no effect."""
+    model = color_light_state(ColorEffect.STATIC_TEMPERATURE)
+    state = await show(hass, mock_invisoutlet, model)
+    assert {key: state.attributes[key] for key in (ATTR_COLOR_MODE, ATTR_EFFECT)} == {
+        ATTR_COLOR_MODE: ColorMode.COLOR_TEMP,
+        ATTR_EFFECT: "off",
+    }
+    assert state.attributes[ATTR_COLOR_TEMP_KELVIN] == 2700
+
+
+@pytest.mark.parametrize(
+    ("effect", "name", "mode"),
+    [
+        (ColorEffect.BREATHING, "breathing", ColorMode.HS),
+        (ColorEffect.STROBING, "strobing", ColorMode.HS),
+        (ColorEffect.COLOR_CYCLE, "color_cycle", ColorMode.BRIGHTNESS),
+        (ColorEffect.RAINBOW, "rainbow", ColorMode.BRIGHTNESS),
+        (ColorEffect.STARRY_NIGHT, "starry_night", ColorMode.HS),
+    ],
+)
+@pytest.mark.usefixtures("mocked_integration")
+async def test_running_effect_is_shown_by_name(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    effect: ColorEffect,
+    name: str,
+    mode: ColorMode,
+) -> None:
+    """Effects that make their own colours show brightness alone."""
+    state = await show(hass, mock_invisoutlet, color_light_state(effect))
+    assert (state.attributes[ATTR_EFFECT], state.attributes[ATTR_COLOR_MODE]) == (
+        name,
+        mode,
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_unknown_effect_code_shows_no_effect(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """An effect this integration does not know is not named; its colour shows."""
+    state = await show(hass, mock_invisoutlet, color_light_state(9))
+    assert (state.attributes[ATTR_EFFECT], state.attributes[ATTR_COLOR_MODE]) == (
+        None,
+        ColorMode.HS,
+    )
+
+
+# The colour light: what it sends ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("effect", "data", "sent"),
+    [
+        (ColorEffect.BREATHING, {}, {"effect": ColorEffect.BREATHING}),
+        (ColorEffect.STATIC_HSV, {ATTR_BRIGHTNESS: 128}, {"brightness": 50}),
+        (
+            ColorEffect.STATIC_TEMPERATURE,
+            {ATTR_HS_COLOR: (120, 50)},
+            {"hue": 120, "saturation": 50},
+        ),
+        (
+            ColorEffect.BREATHING,
+            {ATTR_HS_COLOR: (120, 50)},
+            {"effect": ColorEffect.BREATHING, "hue": 120, "saturation": 50},
+        ),
+        (
+            ColorEffect.RAINBOW,
+            {ATTR_HS_COLOR: (120, 50)},
+            {"hue": 120, "saturation": 50},
+        ),
+        (
+            ColorEffect.BREATHING,
+            {ATTR_COLOR_TEMP_KELVIN: 3000},
+            {"effect": ColorEffect.STATIC_TEMPERATURE, "kelvin": 3000},
+        ),
+        (
+            ColorEffect.STATIC_HSV,
+            {ATTR_EFFECT: "starry_night"},
+            {"effect": ColorEffect.STARRY_NIGHT},
+        ),
+        (ColorEffect.BREATHING, {ATTR_EFFECT: "off"}, {}),
+        (
+            ColorEffect.STATIC_TEMPERATURE,
+            {ATTR_EFFECT: "off"},
+            {"effect": ColorEffect.STATIC_TEMPERATURE},
+        ),
+    ],
+    ids=[
+        "keeps the effect",
+        "brightness",
+        "colour ends a temperature",
+        "colour keeps an effect that shows it",
+        "colour ends an effect of own colours",
+        "temperature is static",
+        "effect",
+        "effect off is the static colour",
+        "effect off keeps a static temperature",
+    ],
+)
+@pytest.mark.usefixtures("mocked_integration")
+async def test_turn_on_sends_what_it_asks_and_keeps_the_rest(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    effect: ColorEffect,
+    data: dict[str, Any],
+    sent: dict[str, Any],
+) -> None:
+    """What turn_on leaves out stays as the light shows it: effect, colour, speed."""
+    await show(hass, mock_invisoutlet, color_light_state(effect))
+    await light(hass, SERVICE_TURN_ON, **data)
+    mock_invisoutlet.set_color_light.assert_awaited_once_with(**(FIXTURE_LIGHT | sent))
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_turn_off_keeps_the_light_for_next_time(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Every LED goes dark with its effect, colour and level kept."""
+    await light(hass, SERVICE_TURN_OFF)
+    mock_invisoutlet.set_color_light.assert_awaited_once_with(
+        **(FIXTURE_LIGHT | {"on": False})
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_dark_light_comes_back_at_its_level(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Turned on without a brightness, a dark light lights at the level it kept."""
+    await show(hass, mock_invisoutlet, color_light_state(rows=[DARK_ROW] * 9))
+    await light(hass, SERVICE_TURN_ON)
+    mock_invisoutlet.set_color_light.assert_awaited_once_with(**FIXTURE_LIGHT)
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_light_reported_without_leds_lights_white_at_full(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Nothing known of the LEDs: full brightness, no saturation, 4000 K."""
+    model = ColorLightState(
+        effect=ColorEffect.STATIC_HSV, leds=(), speed=3, random_colors=False
+    )
+    await show(hass, mock_invisoutlet, model)
+    await light(hass, SERVICE_TURN_ON)
+    mock_invisoutlet.set_color_light.assert_awaited_once_with(
+        **(FIXTURE_LIGHT | {"brightness": 100, "hue": 0, "saturation": 0})
+        | {"kelvin": 4000}
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_unknown_effect_is_refused(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """An effect the light does not have is a translated validation error."""
+    with pytest.raises(ServiceValidationError) as error:
+        await light(hass, SERVICE_TURN_ON, **{ATTR_EFFECT: "disco"})
+    assert (error.value.translation_key, error.value.translation_placeholders) == (
+        "unknown_effect",
+        {"effect": "disco"},
+    )
+    mock_invisoutlet.set_color_light.assert_not_awaited()
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_color_light_is_not_guessed_after_a_command(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Until the InvisDeco reports the new colour, the old one shows."""
+    await light(hass, SERVICE_TURN_ON, **{ATTR_HS_COLOR: (240, 100)})
+    assert state_of(hass).attributes[ATTR_HS_COLOR] == (20, 80)
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_refused_command_is_a_translated_error(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """PUBACK 0 raises device_error."""
+    mock_invisoutlet.set_color_light.side_effect = InvisOutletCommandError("PUBACK 0")
+    with pytest.raises(HomeAssistantError) as error:
+        await light(hass, SERVICE_TURN_OFF)
+    assert (error.value.translation_domain, error.value.translation_key) == (
+        DOMAIN,
+        "device_error",
+    )
+
+
+# The nightlight ----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_pushed_nightlight_is_shown(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """The nightlight follows the InvisDeco's report."""
+    state = await show(hass, mock_invisoutlet, NightlightState(on=True, brightness=20))
+    assert (state.state, state.attributes[ATTR_BRIGHTNESS]) == (STATE_ON, 51)
+
+
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_nightlight_at_zero_percent_is_off(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """On at 0 % is dark: off."""
+    state = await show(hass, mock_invisoutlet, NightlightState(on=True, brightness=0))
+    assert state.state == STATE_OFF
+
+
+@pytest.mark.parametrize(
+    ("brightness", "level"), [(255, 100), (128, 50), (3, 1), (1, 1)]
+)
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_nightlight_brightness_is_sent_as_a_percentage(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, brightness: int, level: int
+) -> None:
+    """The lowest brightness is 1 %, never 0 % (which would be dark)."""
+    await light(hass, SERVICE_TURN_ON, NIGHTLIGHT, **{ATTR_BRIGHTNESS: brightness})
+    mock_invisoutlet.set_nightlight.assert_awaited_once_with(on=True, brightness=level)
+
+
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_every_nightlight_level_survives_a_round_trip(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """A level shown and sent back unchanged is the same level on the device."""
+    for level in range(1, 101):
+        nightlight = NightlightState(on=True, brightness=level)
+        state = await show(hass, mock_invisoutlet, nightlight)
+        brightness = state.attributes[ATTR_BRIGHTNESS]
+        await light(hass, SERVICE_TURN_ON, NIGHTLIGHT, **{ATTR_BRIGHTNESS: brightness})
+        assert mock_invisoutlet.set_nightlight.await_args.kwargs["brightness"] == level
+
+
+@pytest.mark.parametrize(
+    ("service", "nightlight", "sent"),
+    [
+        (SERVICE_TURN_ON, NightlightState(on=False, brightness=60), (True, 60)),
+        (SERVICE_TURN_ON, NightlightState(on=False, brightness=0), (True, 100)),
+        (SERVICE_TURN_OFF, NightlightState(on=True, brightness=60), (False, 60)),
+    ],
+    ids=["on at its level", "on at full after 0 %", "off keeps its level"],
+)
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_nightlight_keeps_its_level_for_next_time(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    service: str,
+    nightlight: NightlightState,
+    sent: tuple[bool, int],
+) -> None:
+    """Without a brightness, the nightlight lights at the level it had."""
+    await show(hass, mock_invisoutlet, nightlight)
+    await light(hass, service, NIGHTLIGHT)
+    on, brightness = sent
+    mock_invisoutlet.set_nightlight.assert_awaited_once_with(
+        on=on, brightness=brightness
+    )
+
+
+# Which InvisDeco ---------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_offline_invisdeco_makes_its_light_unavailable(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """While the faceplate is offline its light cannot be used."""
+    push(mock_invisoutlet, deco_info(online=False))
+    await hass.async_block_till_done()
+    assert state_of(hass).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("mock_firmware")
+async def test_invisdeco_fitted_later_gets_its_light_without_a_reload(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
+) -> None:
+    """A Pro fitted later gets its nightlight, read at once when it appears."""
+    mock_invisoutlet.outlet_info.return_value = no_deco_info()
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    mock_invisoutlet.outlet_info.return_value = outlet_info("outlet_info_pro")
+    push(mock_invisoutlet, outlet_info("outlet_info_pro"))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, NIGHTLIGHT).state == STATE_ON
+    state = await show(hass, mock_invisoutlet, NightlightState(on=False, brightness=60))
+    assert state.state == STATE_OFF
+
+
+@pytest.mark.usefixtures("mock_firmware")
+async def test_invisdeco_of_unknown_kind_gets_its_light_once_known(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
+) -> None:
+    """A faceplate reporting its type as Unknown gets its light when it says which."""
+    mock_invisoutlet.outlet_info.return_value = deco_info(type="Unknown")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert hass.states.async_entity_ids(Platform.LIGHT) == []
+    # The device now answers with it too (its arrival triggers a refresh).
+    mock_invisoutlet.outlet_info.return_value = deco_info()
+    push(mock_invisoutlet, deco_info())
+    await hass.async_block_till_done()
+    assert hass.states.async_entity_ids(Platform.LIGHT) == [COLOR_LIGHT]
