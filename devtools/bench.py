@@ -45,7 +45,6 @@ from tests.simulator import InvisOutletSimulator, OtaTiming, SimulatedDevice
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRMWARE = "update.invisoutlet_{serial}_firmware"
-WEB_INTERFACE = "update.invisoutlet_{serial}_web_interface"
 WAIT = 10.0
 
 
@@ -155,34 +154,29 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def push_latency(pushes: int) -> tuple[list[float], list[float]]:
-    """Measure simulator write -> state_changed, and the raw loopback round trip."""
+    """Measure an outlet's push -> the switch's state, and the raw loopback trip."""
     async with InvisOutletSimulator() as simulator, home_assistant() as hass:
         await add_outlet(hass, *outlet_of(simulator))
-        serial = simulator.device.serial.lower()
-        waiting: dict[tuple[str, int], asyncio.Future[float]] = {}
+        waiting: dict[str, asyncio.Future[float]] = {}
 
         @callback
         def changed(event: Event[EventStateChangedData]) -> None:
             new = event.data["new_state"]
-            if new is None:
+            if new is None or not new.entity_id.startswith("switch."):
                 return
-            key = (new.entity_id, new.attributes.get("update_percentage"))
-            if (future := waiting.pop(key, None)) is not None:  # type: ignore[arg-type]
+            if (future := waiting.pop(new.state, None)) is not None:
                 future.set_result(time.perf_counter())
 
         hass.bus.async_listen("state_changed", changed)
         latencies = []
         loop = asyncio.get_running_loop()
         for index in range(pushes):
-            # Blocks of 100 alternate between the two outlet phases, so every
-            # message changes a percentage (it never moves backwards within a phase).
-            web = (index // 100) % 2 == 0
-            entity = (WEB_INTERFACE if web else FIRMWARE).format(serial=serial)
-            percent = index % 100
+            # The top outlet (on in the fixture) switched by hand: off, on, off, ...
+            on = index % 2 == 1
             future = loop.create_future()
-            waiting[(entity, percent)] = future
+            waiting["on" if on else "off"] = future
             start = time.perf_counter()
-            await simulator.push(22, [3 if web else 1, percent])
+            await simulator.push(9, [int(on), 0])
             async with asyncio.timeout(WAIT):
                 latencies.append(await future - start)
         raw = await loopback_round_trips(pushes)
@@ -378,6 +372,31 @@ async def ota_overheads(count: int) -> list[float]:
     return times[1:]
 
 
+# What an install itself asks: device information, available updates, the install.
+FIRMWARE_CALLBACKS = frozenset({12, 20, 21})
+
+
+async def requests_per_install(hardware: str) -> tuple[int, int]:
+    """Install once from Home Assistant; return firmware requests and all requests."""
+    timing = OtaTiming(start_delay=0, step_interval=0, reboot_duration=0)
+    instant = Backoff(initial=0, maximum=0, reboot=0)
+    device = SimulatedDevice(hardware=hardware)
+    async with (
+        InvisOutletSimulator(device=device, timing=timing) as simulator,
+        home_assistant() as hass,
+    ):
+        with patch("custom_components.invisoutlet.RECONNECT_BACKOFF", instant):
+            await add_outlet(hass, *outlet_of(simulator))
+        entity = FIRMWARE.format(serial=simulator.device.serial.lower())
+        before = len(simulator.requests)
+        await hass.services.async_call(
+            "update", "install", {"entity_id": entity}, blocking=True
+        )
+        during = simulator.requests[before:]
+    firmware = [r for r in during if r.callback_name in FIRMWARE_CALLBACKS]
+    return len(firmware), len(during)
+
+
 async def _refresh(hass: HomeAssistant) -> None:
     """Read device information and available updates again on every entry."""
     for entry in hass.config_entries.async_entries("invisoutlet"):
@@ -436,11 +455,14 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 async def run(sizes: Sizes) -> tuple[list[Figure], dict[str, float]]:
     """Measure every figure `sizes.repeats` times."""
-    latency = Figure("push → state latency, p99", "≤ 5 ms", "ms", limit=5.0)
+    latency = Figure("outlet push → switch state, p99", "≤ 2 ms", "ms", limit=2.0)
     ratio = Figure(
-        "push → state p99 / raw loopback round trip p99", "≤ 10x", "x", limit=10.0
+        "outlet push → state p99 / raw loopback round trip p99",
+        "≤ 10x",
+        "x",
+        limit=10.0,
     )
-    p50 = Figure("push → state latency, median", "(info)", "ms")
+    p50 = Figure("outlet push → switch state, median", "(info)", "ms")
     decoder = Figure(
         "TCP decoder throughput / json.loads, split+coalesced stream",
         "≥ 0.5x",
@@ -469,6 +491,22 @@ async def run(sizes: Sizes) -> tuple[list[Figure], dict[str, float]]:
     )
     ota = Figure("integration overhead of one OTA, zero device delays", "≤ 20 ms", "ms")
     ota.limit = 20.0
+    install_requests = {
+        hardware: Figure(
+            f"requests an outlet install makes, rev{hardware}",
+            "≤ 6",
+            "",
+            limit=6.0,
+            note="device information, available updates (≤ 2), the install itself",
+        )
+        for hardware in ("A", "B")
+    }
+    all_requests = Figure(
+        "all requests during an outlet install, revB",
+        "(info)",
+        "",
+        note="with the whole-device re-read after each of its two restarts",
+    )
     for _ in range(sizes.repeats):
         latencies, raw = await push_latency(sizes.pushes)
         latency.values.append(1000 * percentile(latencies, 0.99))
@@ -483,6 +521,11 @@ async def run(sizes: Sizes) -> tuple[list[Figure], dict[str, float]]:
         idle.values.append(result["idle_cpu_percent"])
         reconnect.values.append(max(await reconnect_times(sizes.reconnects)))
         ota.values.append(1000 * statistics.median(await ota_overheads(sizes.otas)))
+        for hardware, figure in install_requests.items():
+            firmware, everything = await requests_per_install(hardware)
+            figure.values.append(firmware)
+            if hardware == "B":
+                all_requests.values.append(everything)
     soaked = await soak(sizes.soak_pushes, sizes.soak_reconnects)
     figures = [
         latency,
@@ -496,6 +539,8 @@ async def run(sizes: Sizes) -> tuple[list[Figure], dict[str, float]]:
         idle,
         reconnect,
         ota,
+        *install_requests.values(),
+        all_requests,
     ]
     return figures, soaked
 

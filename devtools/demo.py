@@ -2,9 +2,10 @@
 
 ``python -m devtools.demo`` is what ``scripts/develop`` runs. It generates a Home
 Assistant configuration folder from ``scripts/config_template`` (nothing generated is
-committed), starts the device simulator and ``hass`` as child processes, onboards Home
-Assistant through its HTTP API on first start, and stops both on Ctrl-C. The
-end-to-end test drives the same class with its own ports and folder.
+committed), starts two simulated outlets (an InvisDeco Aura on revB over TCP, an
+InvisDeco Pro on revA over WebSocket, readings moving) and ``hass`` as child
+processes, onboards Home Assistant through its HTTP API on first start, and stops
+everything on Ctrl-C. The end-to-end test drives the same class with its own ports.
 """
 
 from __future__ import annotations
@@ -31,21 +32,73 @@ SERIAL = "11A1F7000FE"
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 180.0
 STOP_TIMEOUT = 30.0
+OTA_FAILURES = (
+    "start_rejected",
+    "late_rejected",
+    "download_failed",
+    "stall",
+    "silent",
+    "not_back",
+    "version_unchanged",
+    "wifi_fails",
+    "different_device",
+    "different_deco",
+)
+FAULTS = ("silent-after-boot", "reboot-loop", "drop-every=5")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoOutlet:
+    """One simulated outlet: who it is and how it serves its API."""
+
+    serial: str
+    mac: str
+    deco_type: str
+    deco_serial: str
+    # revB serves raw TCP, revA the WebSocket (protocol.md §2.4a).
+    hardware: str
+
+
+# Two outlets that never merge into one device: their own serials and MAC addresses.
+OUTLETS = (
+    DemoOutlet(
+        serial=SERIAL,
+        mac="24:0A:C4:12:34:56",
+        deco_type="aura",
+        deco_serial="0003C44076",
+        hardware="B",
+    ),
+    DemoOutlet(
+        serial="11A1F700ABC",
+        mac="24:0A:C4:12:AB:CD",
+        deco_type="pro",
+        deco_serial="0003D44076",
+        hardware="A",
+    ),
+)
 
 
 @dataclass(kw_only=True)
 class DemoSettings:
-    """Where everything listens, and how the simulated device behaves."""
+    """Where everything listens, and how the simulated devices behave."""
 
     config_dir: Path
     http_port: int = 8123
+    # The first outlet's ports; each further outlet takes the next ones.
     tcp_port: int = 3333
     ws_port: int = 8080
     step_interval: float = 1.0
     reboot_duration: float = 3.0
+    sensor_interval: float = 5.0
     ota_failure: str | None = None
+    faults: tuple[str, ...] = ()
     options: dict[str, str] = field(default_factory=dict)
     frontend: bool = True
+    outlets: tuple[DemoOutlet, ...] = OUTLETS
+
+    def ports(self, index: int) -> tuple[int, int]:
+        """Return the TCP and WebSocket ports of one simulated outlet."""
+        return self.tcp_port + index, self.ws_port + index
 
     @property
     def url(self) -> str:
@@ -114,41 +167,65 @@ class Demo:
                 )
 
     def _config_entries(self) -> dict[str, Any]:
-        """Return Home Assistant's config-entry storage with the simulated outlet."""
+        """Return Home Assistant's config-entry storage with the simulated outlets."""
         now = dt.datetime.now(dt.UTC).isoformat()
-        entry: dict[str, Any] = {
-            "created_at": now,
-            "data": {"host": HOST, "transport": "tcp", "port": self.settings.tcp_port},
-            "disabled_by": None,
-            "discovery_keys": {},
-            "domain": "invisoutlet",
-            "entry_id": secrets.token_hex(13).upper(),
-            "minor_version": 1,
-            "modified_at": now,
-            "options": self.settings.options,
-            "pref_disable_new_entities": False,
-            "pref_disable_polling": False,
-            "source": "user",
-            "subentries": [],
-            "title": f"InvisOutlet {SERIAL}",
-            "unique_id": SERIAL,
-            "version": 1,
-        }
-        return {"entries": [entry]}
+        entries: list[dict[str, Any]] = []
+        for index, outlet in enumerate(self.settings.outlets):
+            tcp_port, ws_port = self.settings.ports(index)
+            revb = outlet.hardware == "B"
+            data = {
+                "host": HOST,
+                "transport": "tcp" if revb else "websocket",
+                "port": tcp_port if revb else ws_port,
+            }
+            entries.append(
+                {
+                    "created_at": now,
+                    "data": data,
+                    "disabled_by": None,
+                    "discovery_keys": {},
+                    "domain": "invisoutlet",
+                    "entry_id": secrets.token_hex(13).upper(),
+                    "minor_version": 1,
+                    "modified_at": now,
+                    "options": self.settings.options,
+                    "pref_disable_new_entities": False,
+                    "pref_disable_polling": False,
+                    "source": "user",
+                    "subentries": [],
+                    "title": f"InvisOutlet {outlet.serial}",
+                    "unique_id": outlet.serial,
+                    "version": 1,
+                }
+            )
+        return {"entries": entries}
 
     async def _start_simulator(self) -> None:
-        """Start the simulator and wait for its "listening" line."""
+        """Start one simulator per outlet and wait for each "listening" line."""
         settings = self.settings
-        args = [
-            "-m",
-            "tests.simulator",
-            f"--tcp-port={settings.tcp_port}",
-            f"--ws-port={settings.ws_port}",
-            f"--step-interval={settings.step_interval}",
-            f"--reboot-duration={settings.reboot_duration}",
-        ]
-        if settings.ota_failure:
-            args.append(f"--ota-failure={settings.ota_failure}")
+        for index, outlet in enumerate(settings.outlets):
+            tcp_port, ws_port = settings.ports(index)
+            args = [
+                "-m",
+                "tests.simulator",
+                f"--tcp-port={tcp_port}",
+                f"--ws-port={ws_port}",
+                f"--hardware={outlet.hardware}",
+                f"--serial={outlet.serial}",
+                f"--mac={outlet.mac}",
+                f"--deco-type={outlet.deco_type}",
+                f"--deco-serial={outlet.deco_serial}",
+                f"--sensor-interval={settings.sensor_interval}",
+                f"--step-interval={settings.step_interval}",
+                f"--reboot-duration={settings.reboot_duration}",
+            ]
+            if settings.ota_failure:
+                args.append(f"--ota-failure={settings.ota_failure}")
+            args += [f"--fault={fault}" for fault in settings.faults]
+            await self._start_one_simulator(args)
+
+    async def _start_one_simulator(self, args: list[str]) -> None:
+        """Start a simulator process and wait until it listens."""
         process = await asyncio.create_subprocess_exec(
             sys.executable, *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE
         )
@@ -264,14 +341,33 @@ class Demo:
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Read the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=ROOT / "config")
-    parser.add_argument("--reset", action="store_true", help="start from a new folder")
-    parser.add_argument("--http-port", type=int, default=8123)
-    parser.add_argument("--tcp-port", type=int, default=3333)
-    parser.add_argument("--ws-port", type=int, default=8080)
-    parser.add_argument("--step-interval", type=float, default=1.0)
-    parser.add_argument("--reboot-duration", type=float, default=3.0)
+    parser = argparse.ArgumentParser(
+        prog="scripts/develop",
+        description=__doc__.splitlines()[0],
+        epilog="scripts/develop --ha latest runs the same on the current Home "
+        "Assistant, which also shows the integration's own brand images.",
+    )
+    add = parser.add_argument
+    add("--config", type=Path, default=ROOT / "config")
+    add("--reset", action="store_true", help="start from a new folder")
+    add("--http-port", type=int, default=8123)
+    add("--tcp-port", type=int, default=3333, help="first outlet's TCP port")
+    add("--ws-port", type=int, default=8080, help="first outlet's WebSocket port")
+    add("--step-interval", type=float, default=1.0, help="seconds between progress")
+    add("--reboot-duration", type=float, default=3.0, help="seconds of a restart")
+    add("--sensor-interval", type=float, default=5.0, help="seconds between readings")
+    add(
+        "--ota-failure",
+        choices=OTA_FAILURES,
+        help="make every firmware install fail this way",
+    )
+    add(
+        "--fault",
+        action="append",
+        default=[],
+        choices=FAULTS,
+        help="make the outlets misbehave (repeatable)",
+    )
     return parser.parse_args(argv)
 
 
@@ -301,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
         ws_port=args.ws_port,
         step_interval=args.step_interval,
         reboot_duration=args.reboot_duration,
+        sensor_interval=args.sensor_interval,
+        ota_failure=args.ota_failure,
+        faults=tuple(args.fault),
     )
     asyncio.run(_run(settings))
     return 0

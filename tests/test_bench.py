@@ -23,5 +23,6 @@ async def test_benchmark_runs_in_smoke_mode() -> None:
     output, _ = await process.communicate()
     text = output.decode()
     assert process.returncode == 0, text
-    assert "| push → state latency, p99 |" in text
+    assert "| outlet push → switch state, p99 |" in text
     assert "| integration overhead of one OTA, zero device delays |" in text
+    assert "| requests an outlet install makes, revB | ≤ 6 |" in text

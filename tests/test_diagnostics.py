@@ -74,7 +74,8 @@ async def test_diagnostics_show_a_running_update(
     slow = replace(FAST_OTA, progress=30.0)
     with patch("custom_components.invisoutlet.OTA_TIMEOUTS", slow):
         task = await start_install(hass)
-        await wait_for_state(hass, lambda state: percentage(state) == 50)
+        # Half the firmware, in the bar's second half (the web interface is done).
+        await wait_for_state(hass, lambda state: percentage(state) == 75)
     response = await client.get(
         f"/api/diagnostics/config_entry/{init_integration.entry_id}"
     )
@@ -84,7 +85,7 @@ async def test_diagnostics_show_a_running_update(
         "pending": ["OUTLET_FIRMWARE", "WEB_INTERFACE"],
         "phase": "downloading",
         "step": "OUTLET_FIRMWARE",
-        "percent": 50,
+        "percent": 75,
         "external": False,
     }
     await hass.config_entries.async_unload(init_integration.entry_id)

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from devtools.demo import Demo, DemoSettings
+from devtools.demo import OUTLETS, Demo, DemoSettings
 
 from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE
 
@@ -108,7 +108,16 @@ async def test_install_over_the_websocket_api(client: HomeAssistantClient) -> No
         for state in states["result"]
         if state["entity_id"].startswith("update.invis")
     }
-    assert set(updates) == {FIRMWARE, WEB_INTERFACE, DECO_FIRMWARE}
+    # The demo's two outlets are two devices, each with its faceplate.
+    pro_outlet = f"update.invisoutlet_{OUTLETS[1].serial.lower()}"
+    assert set(updates) == {
+        FIRMWARE,
+        WEB_INTERFACE,
+        DECO_FIRMWARE,
+        f"{pro_outlet}_firmware",
+        f"{pro_outlet}_web_interface",
+        f"update.invisdeco_{OUTLETS[1].deco_serial.lower()}_firmware",
+    }
     assert {state["state"] for state in updates.values()} == {"on"}
 
     await client.command({"type": "subscribe_events", "event_type": "state_changed"})

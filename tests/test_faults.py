@@ -347,6 +347,10 @@ def apply_initial_faults(
 
 # 1-5: framing -------------------------------------------------------------------------
 
+# One bar for an outlet install: its web interface in the first half, its firmware in
+# the second (the simulator reports 0, 25, 50, 75 and 100 % of each).
+BAR = [None, 0, 12, 25, 37, 50, 62, 75, 87, 100, None]
+
 
 async def assert_outlet_install_succeeds(hass: HomeAssistant) -> None:
     """Install the outlet firmware and check what the entities show."""
@@ -355,8 +359,8 @@ async def assert_outlet_install_succeeds(hass: HomeAssistant) -> None:
     # Coalesced writes still queued when the simulator restarts are lost with the
     # link, the final 23 among them: the bar may then show 100 % again until the new
     # version is read, so only the start of the sequence is fixed.
-    assert firmware.percentages()[:7] == [None, 0, 25, 50, 75, 100, None]
-    assert web.percentages()[:7] == [None, 0, 25, 50, 75, 100, None]
+    assert firmware.percentages()[: len(BAR)] == BAR
+    assert web.percentages()[: len(BAR)] == BAR
     assert not firmware.ever(STATE_UNAVAILABLE)
     assert state_of(hass) == STATE_OFF
     assert attribute(hass, ATTR_INSTALLED_VERSION) == "1.3.0"
@@ -377,7 +381,8 @@ async def test_01_split_writes_still_decode(
         "1.3.0",
     )
     await simulator.push(PROGRESS, [1, 40])
-    await wait_until(lambda: attribute(hass, ATTR_UPDATE_PERCENTAGE) == 40)
+    # 40 % of the firmware: the second half of the bar (the web interface is due too).
+    await wait_until(lambda: attribute(hass, ATTR_UPDATE_PERCENTAGE) == 70)
     await finish(hass, entry, simulator, caplog)
 
 
@@ -846,7 +851,7 @@ async def test_13_update_pushes_with_args_not_a_list_are_ignored(
     for name, args in BAD_UPDATE_PUSHES:
         await simulator.push(name, args)
     await task
-    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert firmware.percentages() == BAR
     assert attribute(hass, ATTR_INSTALLED_VERSION) == "1.3.0"
     await finish(hass, entry, simulator, caplog)
 
@@ -927,7 +932,8 @@ async def test_16_result_for_the_other_target_is_ignored(
     for args in stray:
         await simulator.push(RESULT, args)
     await task
-    assert log.percentages() == [None, 0, 25, 50, 75, 100, None]
+    expected = BAR if entity_id == FIRMWARE else [None, 0, 25, 50, 75, 100, None]
+    assert log.percentages() == expected
     assert not other_log.ever_in_progress()
     assert (state_of(hass, entity_id), in_progress(hass, entity_id)) == (
         STATE_OFF,
@@ -956,11 +962,12 @@ async def test_17_late_start_answer_without_install_is_ignored(
 
 
 @pytest.mark.parametrize(
-    ("args", "entity_id"),
+    ("args", "entity_id", "shown"),
     [
-        pytest.param([1, 30], FIRMWARE, id="outlet firmware"),
-        pytest.param([3, 30], WEB_INTERFACE, id="web interface"),
-        pytest.param([2, 30], DECO_FIRMWARE, id="invisdeco"),
+        # An outlet install fills the bar's first half with its web interface.
+        pytest.param([1, 30], FIRMWARE, 65, id="outlet firmware"),
+        pytest.param([3, 30], WEB_INTERFACE, 15, id="web interface"),
+        pytest.param([2, 30], DECO_FIRMWARE, 30, id="invisdeco"),
     ],
 )
 async def test_18_progress_without_install_is_shown_then_ends(
@@ -971,12 +978,13 @@ async def test_18_progress_without_install_is_shown_then_ends(
     *,
     args: list[int],
     entity_id: str,
+    shown: int,
 ) -> None:
     """A 22 from nowhere shows its progress, then ends quietly when nothing follows."""
     reads = len(simulator.requests_for(FIRMWARE_STATUS))
     await simulator.push(PROGRESS, args)
     await wait_until(lambda: in_progress(hass, entity_id))
-    assert attribute(hass, ATTR_UPDATE_PERCENTAGE, entity_id) == 30
+    assert attribute(hass, ATTR_UPDATE_PERCENTAGE, entity_id) == shown
     await wait_until(lambda: not in_progress(hass, entity_id))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(simulator.requests_for(FIRMWARE_STATUS)) > reads

@@ -71,8 +71,12 @@ async def test_outlet_install_on_revb_follows_the_restart_to_the_new_version(
     """A revB outlet restarts twice; the entity stays available and ends up to date."""
     firmware, web = StateLog(hass, FIRMWARE), StateLog(hass, WEB_INTERFACE)
     await install(hass, FIRMWARE)
-    assert web.percentages() == [None, 0, 25, 50, 75, 100, None]
-    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    # One bar for the whole download: the web interface, then the firmware.
+    assert (
+        web.percentages()
+        == firmware.percentages()
+        == [None, 0, 12, 25, 37, 50, 62, 75, 87, 100, None]
+    )
     assert all(attrs["state"] != STATE_UNAVAILABLE for attrs in firmware.states)
     state = hass.states.get(FIRMWARE)
     assert state is not None
@@ -93,7 +97,7 @@ async def test_outlet_install_on_reva_over_websocket(hass: HomeAssistant) -> Non
     """A revA outlet acknowledges 21, keeps the link while downloading, restarts."""
     firmware = StateLog(hass, FIRMWARE)
     await install(hass, FIRMWARE)
-    assert firmware.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert firmware.percentages() == [None, 0, 12, 25, 37, 50, 62, 75, 87, 100, None]
     state = hass.states.get(FIRMWARE)
     assert state is not None
     assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
@@ -275,7 +279,8 @@ async def test_first_progress_of_an_update_started_elsewhere_is_shown(
     await wait_until(lambda: in_progress(hass, WEB_INTERFACE))
     state = hass.states.get(WEB_INTERFACE)
     assert state is not None
-    assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 5
+    # 5 % of the web interface: the first half of the whole download's bar.
+    assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 2
     await hass.config_entries.async_unload(entity_registry_entry_id(hass))
 
 

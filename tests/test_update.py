@@ -97,20 +97,35 @@ async def test_entities_show_installed_and_available_firmware(
 
 
 @pytest.mark.usefixtures("mocked_integration")
-async def test_progress_shows_on_the_component_being_downloaded(
+async def test_progress_shows_on_every_component_being_installed(
     hass: HomeAssistant, mock_firmware: MagicMock
 ) -> None:
-    """The firmware entity shows the percentage; the web interface waits its turn."""
+    """The firmware and the web interface show the same bar of one install."""
     show(hass, mock_firmware, progress())
     await hass.async_block_till_done()
-    firmware = hass.states.get(FIRMWARE)
-    web = hass.states.get(WEB_INTERFACE)
-    assert firmware is not None
-    assert web is not None
-    assert firmware.attributes[ATTR_IN_PROGRESS] is True
-    assert firmware.attributes[ATTR_UPDATE_PERCENTAGE] == 40
-    assert web.attributes[ATTR_IN_PROGRESS] is True
-    assert web.attributes[ATTR_UPDATE_PERCENTAGE] is None
+    for entity_id in (FIRMWARE, WEB_INTERFACE):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.attributes[ATTR_IN_PROGRESS] is True
+        assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 40
+    deco = hass.states.get(DECO_FIRMWARE)
+    assert deco is not None
+    assert deco.attributes[ATTR_IN_PROGRESS] is False
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_each_row_says_what_it_updates(hass: HomeAssistant) -> None:
+    """Beside the device's name, each update row has a title of its own."""
+    titles = {}
+    for entity_id in (FIRMWARE, WEB_INTERFACE, DECO_FIRMWARE):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        titles[entity_id] = state.attributes["title"]
+    assert titles == {
+        FIRMWARE: "Firmware",
+        WEB_INTERFACE: "Web interface",
+        DECO_FIRMWARE: "Firmware",
+    }
 
 
 @pytest.mark.usefixtures("mocked_integration")

@@ -166,11 +166,16 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
     @property
     @override
     def update_percentage(self) -> int | None:
-        """Return download progress; None shows an indeterminate bar."""
+        """Return the whole download's progress; None shows an indeterminate bar."""
         progress = self._progress
-        if progress is None or progress.step is not self.entity_description.component:
-            return None
-        return progress.percent
+        return None if progress is None else progress.percent
+
+    @property
+    @override
+    def title(self) -> str | None:
+        """Return what this row updates (its translated name), beside the device's."""
+        name = self.name
+        return name if isinstance(name, str) else None
 
     @invisoutlet_action
     @override

@@ -557,7 +557,7 @@ def test_first_progress_moves_to_downloading_and_shows_its_percent() -> None:
     assert phase_of(ota) is OtaPhase.DOWNLOADING
     assert ota.step is WWW
     assert ota.percent == 12
-    assert ota.display_percent == 12
+    assert ota.display_percent == 6  # the first half of the bar
 
 
 def test_progress_restarts_the_progress_timer() -> None:
@@ -586,7 +586,7 @@ def test_new_step_shows_its_own_percent() -> None:
     ota.progress(progress(WWW, 100), 5.0)
     ota.progress(progress(FW, 2), 6.0)
     assert ota.step is FW
-    assert ota.display_percent == 2
+    assert ota.display_percent == 51
 
 
 def test_late_progress_of_an_earlier_step_switches_back_to_that_step() -> None:
@@ -596,7 +596,7 @@ def test_late_progress_of_an_earlier_step_switches_back_to_that_step() -> None:
     ota.progress(progress(FW, 2), 6.0)
     ota.progress(progress(WWW, 100), 7.0)
     assert ota.step is WWW
-    assert ota.display_percent == 100
+    assert ota.display_percent == 51  # the bar never goes back
 
 
 @pytest.mark.parametrize(
@@ -638,7 +638,7 @@ def test_progress_during_stall_check_resumes_downloading() -> None:
     ota = stall_checking()
     ota.progress(progress(FW, 11), 70.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
-    assert ota.display_percent == 11
+    assert ota.display_percent == 55
     assert ota.next_wakeup == 70.0 + PROGRESS
     assert not ota.tick(75.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
@@ -775,7 +775,7 @@ def test_web_interface_result_during_stall_check_resumes_downloading() -> None:
     ota.progress(progress(FW, 3), 70.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
     assert ota.step is FW
-    assert ota.display_percent == 3
+    assert ota.display_percent == 51
 
 
 # Timers ---------------------------------------------------------------------------
@@ -991,7 +991,7 @@ def test_drop_while_downloading_resumes_downloading_when_link_returns() -> None:
     ota.link_restored(50.0)
     assert ota.tick(50.0)
     assert phase_of(ota) is OtaPhase.DOWNLOADING
-    assert (ota.step, ota.display_percent) == (FW, 10)
+    assert (ota.step, ota.display_percent) == (FW, 55)
     assert ota.next_wakeup == 50.0 + PROGRESS
 
 
@@ -1323,7 +1323,7 @@ def test_external_tracker_with_unknown_baseline_waits_for_the_restart() -> None:
     ("make", "active", "shown"),
     [
         pytest.param(tracker, True, None, id="starting"),
-        pytest.param(downloading, True, 10, id="downloading"),
+        pytest.param(downloading, True, 55, id="downloading"),
         pytest.param(stall_checking, True, None, id="stall-check"),
         pytest.param(rebooting, True, None, id="rebooting"),
         pytest.param(verifying, True, None, id="verifying"),
@@ -1352,7 +1352,7 @@ def test_reva_outlet_update_runs_to_success() -> None:
     ota.progress(progress(WWW, 100), 40.0)
     ota.result(result(WWW, True), 41.0)
     ota.progress(progress(FW, 50), 60.0)
-    assert (ota.phase, ota.step, ota.display_percent) == (OtaPhase.DOWNLOADING, FW, 50)
+    assert (ota.phase, ota.step, ota.display_percent) == (OtaPhase.DOWNLOADING, FW, 75)
     ota.result(result(FW, True), 90.0)
     ota.link_lost(91.0)
     ota.link_restored(120.0)
@@ -1432,3 +1432,10 @@ def test_another_device_after_the_end_changes_nothing() -> None:
     ota = succeeded()
     ota.different_device()
     assert phase_of(ota) is OtaPhase.SUCCEEDED
+
+
+def test_deco_download_fills_the_whole_bar() -> None:
+    """A single component's download is the whole bar."""
+    ota = tracker(DECO)
+    ota.progress(progress(2, 40), 5.0)
+    assert ota.display_percent == 40

@@ -55,7 +55,9 @@ class FirmwareProgress:
     components: frozenset[FirmwareComponent]
     phase: OtaPhase
     step: FirmwareComponent | None
-    # None while the bar is indeterminate (starting, restarting, verifying).
+    # The whole download as one bar (an outlet's web interface the first half and
+    # its firmware the second); None while indeterminate (starting, restarting,
+    # verifying, finishing).
     percent: int | None
     # Started elsewhere (the vendor app): shown, never reported as a failure.
     external: bool

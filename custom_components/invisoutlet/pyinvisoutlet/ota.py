@@ -143,6 +143,8 @@ class OtaTracker:
     phase: OtaPhase = field(default=OtaPhase.STARTING, init=False)
     step: FirmwareComponent | None = field(default=None, init=False)
     percent: int | None = field(default=None, init=False)
+    # The whole download as one bar, whichever component it is at: never goes back.
+    overall: int | None = field(default=None, init=False)
     error: FirmwareError | None = field(default=None, init=False)
     _seen_progress: bool = field(default=False, init=False)
     _deadline: float | None = field(default=None, init=False)
@@ -203,8 +205,22 @@ class OtaTracker:
 
     @property
     def display_percent(self) -> int | None:
-        """Return the percentage to show; None means an indeterminate bar."""
-        return self.percent if self.phase is OtaPhase.DOWNLOADING else None
+        """Return the whole download's percentage; None for an indeterminate bar."""
+        return self.overall if self.phase is OtaPhase.DOWNLOADING else None
+
+    def _on_the_bar(self, step: FirmwareComponent) -> int:
+        """Place the current step's percentage on the bar of the whole download.
+
+        An outlet install that updates the web interface too fills the first half
+        with it and the second half with the firmware (protocol.md §4.6).
+        """
+        percent = self.percent or 0
+        both = {FirmwareComponent.WEB_INTERFACE, FirmwareComponent.OUTLET_FIRMWARE}
+        if not both <= self.pending:
+            return percent
+        if step is FirmwareComponent.WEB_INTERFACE:
+            return percent // 2
+        return 50 + percent // 2
 
     def needs_status(self) -> bool:
         """Return whether only the available-updates answer can confirm what is left.
@@ -251,6 +267,7 @@ class OtaTracker:
             self.percent = max(self.percent, progress.percent)
         else:
             self.step, self.percent = update_type, progress.percent
+        self.overall = max(self.overall or 0, self._on_the_bar(update_type))
         self._seen_progress = True
         self._enter(OtaPhase.DOWNLOADING)
         self._alive(now)
