@@ -73,6 +73,16 @@ def color_light_state(
     return ColorLightState.from_args(args)
 
 
+def configuration(*, mqtt: bool | None = None, **prefs: Any) -> DeviceConfiguration:
+    """Return the fixture settings with acc_prefs keys changed (None leaves one out)."""
+    args = load_fixture("configuration")
+    args["acc_prefs"].update(prefs)
+    args["acc_prefs"] = {k: v for k, v in args["acc_prefs"].items() if v is not None}
+    if mqtt is not None:
+        args["sys_prefs"]["mqtt"]["enabled"] = int(mqtt)
+    return DeviceConfiguration.from_args(args)
+
+
 def accessory_names() -> AccessoryNames:
     """Return the names the owner gave the outlets in the fixture."""
     return AccessoryNames.from_args(load_fixture("accessory_names"))
@@ -102,6 +112,10 @@ def prepare_client(client: MagicMock) -> None:
     client.configuration.return_value = DeviceConfiguration.from_args(
         load_fixture("configuration")
     )
+    # The fixture outlet has MQTT switched off; when a test switches it on, the
+    # broker is not connected unless the test says so.
+    client.mqtt_connected.return_value = False
+    client.mqtt_discovery.return_value = True
 
 
 def prepare_pro(client: MagicMock) -> None:

@@ -71,7 +71,8 @@ async def test_pro_has_no_effect_speed(
     prepare_pro(mock_invisoutlet)
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
-    assert hass.states.async_entity_ids(Platform.NUMBER) == []
+    numbers = hass.states.async_entity_ids(Platform.NUMBER)
+    assert not [entity_id for entity_id in numbers if "effect_speed" in entity_id]
 
 
 @pytest.mark.usefixtures("mocked_integration")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 import re
 import shutil
@@ -11,16 +12,24 @@ from homeassistant.components import persistent_notification
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import parse_yaml
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from .common import FIRMWARE
 from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
+from .waiting import wait_until
 
 AUTOMATION = "automation"
 ROOT = Path(__file__).parent.parent
 BLUEPRINT = ROOT / "blueprints" / "automation" / "invisoutlet"
+CHARGER = "switch.invisoutlet_11a1f7000fe_phone_charger"
+PRO_OCCUPANCY = "binary_sensor.invisdeco_0003d44076_occupancy"
+PRO_NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"
 
 
 def readme_automations() -> list[dict[str, Any]]:
@@ -28,8 +37,13 @@ def readme_automations() -> list[dict[str, Any]]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
     automations = [parse_yaml(block) for block in blocks if block.startswith("alias:")]
-    assert len(automations) == 2
+    assert len(automations) == 4
     return [item for item in automations if isinstance(item, dict)]
+
+
+def readme_automation(alias: str) -> dict[str, Any]:
+    """Return the README's automation of this alias."""
+    return next(item for item in readme_automations() if item["alias"] == alias)
 
 
 async def setup_automation(hass: HomeAssistant, config: dict[str, Any]) -> None:
@@ -60,7 +74,7 @@ async def test_update_available_example_notifies(
     simulator: InvisOutletSimulator,
 ) -> None:
     """The "update available" example notifies with both versions."""
-    await setup_automation(hass, readme_automations()[0])
+    await setup_automation(hass, readme_automation("InvisOutlet update available"))
     simulator.device.outlet_fw_available = "1.3.0"
     await init_integration.runtime_data.firmware.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -89,7 +103,9 @@ async def test_nightly_example_reports_success_or_failure(
 ) -> None:
     """The nightly example installs, then notifies the outcome."""
     simulator.faults.ota_failure = failure
-    await setup_automation(hass, readme_automations()[1])
+    await setup_automation(
+        hass, readme_automation("Install InvisOutlet firmware at night")
+    )
     await run(hass, "automation.install_invisoutlet_firmware_at_night")
     assert await notifications(hass) == [title]
 
@@ -111,3 +127,57 @@ async def test_blueprint_installs_each_update_and_notifies(
     await setup_automation(hass, config)
     await run(hass, "automation.nightly")
     assert await notifications(hass) == ["Firmware updated", "Firmware updated"]
+
+
+def next_local(hour: int, minute: int, after: datetime) -> datetime:
+    """Return the next time of day at hour:minute (Home Assistant's zone) after."""
+    moment = after.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return moment if moment > after else moment + timedelta(days=1)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_charger_example_switches_the_outlet_on_at_night_and_off_in_the_morning(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """At 23:00 the bottom outlet goes on, at 06:30 off, on the device itself."""
+    await setup_automation(hass, readme_automation("Phone charger at night"))
+    night = next_local(23, 0, dt_util.now())
+    async_fire_time_changed(hass, night)
+    await wait_until(lambda: simulator.device.outlets[1])
+    await wait_until(lambda: _state(hass, CHARGER) == "on")
+    async_fire_time_changed(hass, next_local(6, 30, night))
+    await wait_until(lambda: not simulator.device.outlets[1])
+    await wait_until(lambda: _state(hass, CHARGER) == "off")
+    await stop_automations(hass)
+
+
+@pytest.mark.parametrize("device", [SimulatedDevice.pro()])
+@pytest.mark.usefixtures("init_integration")
+async def test_nightlight_example_follows_occupancy(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Someone there: the nightlight at 30 %; nobody for two minutes: off."""
+    await setup_automation(hass, readme_automation("Nightlight on occupancy"))
+    await simulator.set_readings(occupancy_state=0)
+    await wait_until(lambda: _state(hass, PRO_OCCUPANCY) == "off")
+    await simulator.set_readings(occupancy_state=2)
+    await wait_until(lambda: simulator.device.nightlight_brightness == 30)
+    await wait_until(lambda: _state(hass, PRO_NIGHTLIGHT) == "on")
+    await simulator.set_readings(occupancy_state=0)
+    await wait_until(lambda: _state(hass, PRO_OCCUPANCY) == "off")
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=2, seconds=1))
+    await wait_until(lambda: not simulator.device.nightlight_on)
+    await stop_automations(hass)
+
+
+async def stop_automations(hass: HomeAssistant) -> None:
+    """Switch every automation off, so that no time trigger outlives the test."""
+    await hass.services.async_call(
+        AUTOMATION, "turn_off", {ATTR_ENTITY_ID: "all"}, blocking=True
+    )
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str | None:
+    """Return an entity's state, None while it does not exist."""
+    state = hass.states.get(entity_id)
+    return None if state is None else state.state

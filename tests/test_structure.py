@@ -18,8 +18,11 @@ RAISED_KEYS = {
     "communication_error",
     "device_error",
     "device_mismatch",
+    "humidity_out_of_range",
     "no_update_available",
+    "not_an_invisdeco",
     "ota_in_progress",
+    "temperature_out_of_range",
     "unknown_effect",
 }
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from unittest.mock import MagicMock, patch
 
 from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
     ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
     SERVICE_TURN_OFF,
@@ -83,6 +84,7 @@ async def test_outlets_without_own_names_are_outlet_1_and_2(
     names = [
         state.attributes[ATTR_FRIENDLY_NAME]
         for state in hass.states.async_all(Platform.SWITCH)
+        if state.attributes.get(ATTR_DEVICE_CLASS) == "outlet"
     ]
     assert sorted(names) == [
         "InvisOutlet 11A1F7000FE Outlet 1",

@@ -10,7 +10,9 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_TRANSPORT,
@@ -26,15 +28,26 @@ from .coordinator import (
 )
 from .firmware import InvisOutletFirmwareCoordinator
 from .pyinvisoutlet import Firmware, InvisOutlet, InvisOutletConnectionError, Transport
+from .repairs import mqtt_issue_id
+from .services import async_setup_services
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.LIGHT,
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.UPDATE,
 ]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's action, whether or not an outlet is loaded."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) -> bool:
@@ -90,6 +103,13 @@ async def async_unload_entry(
     if unloaded:
         await _async_close(entry.runtime_data)
     return unloaded
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: InvisOutletConfigEntry
+) -> None:
+    """Remove the entry's repair: nothing is left to fix."""
+    ir.async_delete_issue(hass, DOMAIN, mqtt_issue_id(entry.entry_id))
 
 
 async def _async_close(data: InvisOutletRuntimeData) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import partial
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .const import DEVICE_INTERVAL, DOMAIN, LOGGER
-from .device_state import PARTS, DeviceState, Part
+from .device_state import CONFIGURATION, PARTS, DeviceState, Part
 from .devices import async_sync_devices
 from .pyinvisoutlet import (
     Firmware,
@@ -23,11 +28,19 @@ from .pyinvisoutlet import (
     InvisOutletError,
     OutletInfo,
 )
+from .repairs import async_check_mqtt_discovery
 
 if TYPE_CHECKING:
     from .firmware import InvisOutletFirmwareCoordinator
 
 type InvisOutletConfigEntry = ConfigEntry[InvisOutletRuntimeData]
+
+# At most one extra read per this many seconds when an InvisDeco appears.
+REREAD_COOLDOWN = 1.0
+
+# How long a restart asked for may keep the outlet away without a warning: far more
+# than a reboot takes, so an outlet that never comes back is still reported.
+RESTART_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +76,20 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         self.firmware = firmware
         # Everything learnt so far, in the order it arrived; `data` is what is shown.
         self._state: DeviceState | None = None
+        self._info_shown: asyncio.Handle | None = None
+        self._reread = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=REREAD_COOLDOWN,
+            immediate=True,
+            function=self.async_refresh,
+        )
         # How many values of each part arrived: a read's answer older than a push
         # that came while it was awaited must not overwrite it.
         self._arrivals: Counter[object] = Counter()
         self._part_listeners: dict[Part[Any], list[CALLBACK_TYPE]] = {}
+        # Until when the outlet is away because it was asked to restart.
+        self._restarting_until: datetime | None = None
         self._unsubscribes = [
             client.subscribe(OutletInfo, self._info_seen),
             client.subscribe_link(self._link_changed),
@@ -94,7 +117,13 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
                 translation_placeholders={"error": str(err)},
             ) from err
         # Set by the information read above, or by an earlier refresh.
-        return self._checked(cast("DeviceState", self._state))
+        state = self._checked(cast("DeviceState", self._state))
+        async_check_mqtt_discovery(self.hass, self.config_entry, state)
+        return state
+
+    async def async_refresh_configuration(self) -> None:
+        """Read the settings again (the device never pushes them) and show them."""
+        await self._read(CONFIGURATION)
 
     async def _read_info(self) -> None:
         """Read device information; newer news that came meanwhile wins."""
@@ -138,8 +167,16 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
     def _went_away(self, err: InvisOutletError) -> None:
         """Log once that the outlet is unavailable."""
         if self.data is not None and self.last_update_success:
-            LOGGER.warning(
-                "InvisOutlet at %s is unavailable: %s", self.client.host, err
+            # An outlet restarting as asked is away as expected: not worth a warning.
+            restarting = (
+                self._restarting_until is not None
+                and dt_util.utcnow() < self._restarting_until
+            )
+            LOGGER.log(
+                logging.DEBUG if restarting else logging.WARNING,
+                "InvisOutlet at %s is unavailable: %s",
+                self.client.host,
+                err,
             )
             # Set before raising UpdateFailed so the base class does not log it again
             # as an error; it logs one info line when the outlet is back.
@@ -151,6 +188,11 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         if self.last_update_success:
             self._went_away(err)
             self.async_update_listeners()
+
+    @callback
+    def async_expect_restart(self) -> None:
+        """Take the outlet's going away as expected until its link is back."""
+        self._restarting_until = dt_util.utcnow() + RESTART_GRACE
 
     @callback
     def async_add_part_listener(
@@ -174,16 +216,21 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             return
         if not self._publishing:
             return
-        self.async_set_updated_data(self._checked(self._state))
-        if (
-            previous is not None
-            and info.deco_present
-            and not previous.info.deco_present
-        ):
-            # An InvisDeco fitted or back: read its parts now, not at the next poll.
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_refresh(), f"{self.name} InvisDeco back"
-            )
+        if previous is not None and _deco_arrived(previous.info, info):
+            # An InvisDeco fitted, back or replaced: read its parts now, not at the
+            # next poll (debounced: a device flapping its faceplate costs one read).
+            self._reread.async_schedule_call()
+        if self._info_shown is None:
+            # A burst of information is shown once per turn of the loop, not once
+            # per message: every entity depends on it.
+            self._info_shown = self.hass.loop.call_soon(self._show_info)
+
+    @callback
+    def _show_info(self) -> None:
+        """Show the device information that arrived since the last turn."""
+        self._info_shown = None
+        if self._state is not None and self._publishing:
+            self.async_set_updated_data(self._checked(self._state))
 
     @callback
     def _part_seen(self, part: Part[Any], value: Any) -> None:
@@ -193,6 +240,10 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             return
         self._state = part.store(self._state, value)
         if self._publishing:
+            if (pending := self._info_shown) is not None:
+                # Information that came first is shown first (devices, new entities).
+                pending.cancel()
+                self._show_info()
             # Not async_set_updated_data: a sensor push every second would rewrite
             # every entity and push the keep-alive poll back each time.
             self.data = self._state
@@ -208,6 +259,8 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
     @callback
     def _link_changed(self, up: bool) -> None:
         """Read everything again at once when the link is back."""
+        if up:
+            self._restarting_until = None
         if up and self.data is not None:
             # Not through the request-refresh debouncer: its cooldown would keep every
             # entity unavailable for seconds after the outlet is already back.
@@ -225,7 +278,19 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
+        self._reread.async_shutdown()
+        if self._info_shown is not None:
+            self._info_shown.cancel()
+            self._info_shown = None
         await super().async_shutdown()
+
+
+def _deco_arrived(before: OutletInfo, after: OutletInfo) -> bool:
+    """Return whether an InvisDeco was fitted, came back, or was replaced."""
+    if not after.deco_present or after.deco is None:
+        return False
+    old = before.deco
+    return not before.deco_present or old is None or old.serial != after.deco.serial
 
 
 def _with_deco(state: DeviceState, info: OutletInfo) -> DeviceState:

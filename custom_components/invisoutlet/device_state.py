@@ -85,12 +85,31 @@ COLOR_LIGHT = Part(
     store=lambda state, value: replace(state, color_light=value),
     pushed=True,
 )
+
+
+def _with_configuration(state: DeviceState, value: DeviceConfiguration) -> DeviceState:
+    """Return the state with new settings; MQTT switched off is not connected."""
+    # Forgotten, so that MQTT switched on again is never judged on an old answer.
+    connected = state.mqtt_connected if value.mqtt_enabled else None
+    return replace(state, configuration=value, mqtt_connected=connected)
+
+
 CONFIGURATION = Part(
     model=DeviceConfiguration,
     read=lambda client: client.configuration(),
     wanted=lambda _: True,
-    store=lambda state, value: replace(state, configuration=value),
+    store=_with_configuration,
 )
+# Whether the outlet is connected to its MQTT broker: asked only while MQTT is on.
+MQTT = Part(
+    model=bool,
+    read=lambda client: client.mqtt_connected(),
+    wanted=lambda state: bool(
+        state.configuration is not None and state.configuration.mqtt_enabled
+    ),
+    store=lambda state, value: replace(state, mqtt_connected=value),
+)
+# MQTT after the settings: whether to ask depends on the settings just read.
 PARTS: tuple[Part[Any], ...] = (
     OUTLETS,
     NAMES,
@@ -98,4 +117,5 @@ PARTS: tuple[Part[Any], ...] = (
     NIGHTLIGHT,
     COLOR_LIGHT,
     CONFIGURATION,
+    MQTT,
 )

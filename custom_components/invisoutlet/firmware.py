@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import (
@@ -22,6 +23,9 @@ from .pyinvisoutlet import (
     OutletInfo,
     UpdateTarget,
 )
+
+# At most one check of available updates per this many seconds when versions change.
+RECHECK_COOLDOWN = 10.0
 
 DECO_METHODS = {
     DecoMethod.AUTOMATIC: (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET),
@@ -53,7 +57,16 @@ class InvisOutletFirmwareCoordinator(DataUpdateCoordinator[FirmwareStatus | None
         self.client = client
         self.firmware = firmware
         self._failing = False
-        self._installed: dict[str, str | None] = {}
+        # The versions last seen: the outlet's, and the InvisDeco's with its serial.
+        self._outlet: str | None = None
+        self._deco: tuple[str, str | None] | None = None
+        self._recheck = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=RECHECK_COOLDOWN,
+            immediate=True,
+            function=self.async_check,
+        )
         self._unsubscribes = [
             firmware.subscribe(self._firmware_changed),
             client.subscribe(OutletInfo, self._info_seen),
@@ -97,25 +110,26 @@ class InvisOutletFirmwareCoordinator(DataUpdateCoordinator[FirmwareStatus | None
     @callback
     def _info_seen(self, info: OutletInfo) -> None:
         """Read available updates again when an installed version changed."""
-        seen = {info.serial: info.outlet.fw_rev}
-        if info.deco is not None and info.deco.serial:
-            seen[info.deco.serial] = info.deco.fw_rev
+        outlet = info.outlet.fw_rev
         # A module missing for a moment (an InvisDeco restarting) is not new when it
         # returns unchanged: that would cost a needless query of the vendor cloud.
-        changed = any(self._installed.get(m) != fw for m, fw in seen.items())
-        self._installed.update(seen)
+        deco = info.deco
+        seen_deco = (deco.serial, deco.fw_rev) if deco and deco.serial else self._deco
+        changed = (outlet, seen_deco) != (self._outlet, self._deco)
+        self._outlet, self._deco = outlet, seen_deco
         # The last answer was read while the InvisDeco was away: it has no PM block.
         deco_unknown = info.deco_present and (
             self.data is not None and self.data.deco_fw_available is None
         )
         if (changed or deco_unknown) and self.data is not None:
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_check(), f"{self.name} version changed"
-            )
+            # Debounced: a flood of changing information must not become a flood
+            # of queries of the vendor cloud, nor a task per message.
+            self._recheck.async_schedule_call()
 
     async def async_shutdown(self) -> None:
         """Stop listening."""
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
+        self._recheck.async_shutdown()
         await super().async_shutdown()

@@ -1,12 +1,16 @@
-"""Numbers of the InvisDeco: the speed of the Aura's colour-light effects."""
+"""Numbers of the InvisDeco: its settings with a level, the Aura's effect speed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import override
 
-from homeassistant.components.number import NumberEntity, NumberEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.components.number import (
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -15,7 +19,8 @@ from .device_state import COLOR_LIGHT
 from .entity import InvisDecoEntity, PartEntity, async_add_deco_entities
 from .helpers import invisoutlet_action
 from .light import UNKNOWN, ColorLightSettings
-from .pyinvisoutlet import DecoKind, DecoModule
+from .pyinvisoutlet import DecoKind, DecoModule, Setting
+from .switch import InvisDecoSettingEntity, SettingEntityDescription
 
 # One command at a time: each waits for the InvisDeco to report its new state.
 PARALLEL_UPDATES = 1
@@ -30,24 +35,97 @@ EFFECT_SPEED = NumberEntityDescription(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class InvisDecoSettingNumberEntityDescription(
+    NumberEntityDescription, SettingEntityDescription
+):
+    """Describes one setting that is a level."""
+
+
+# Every setting of acc_prefs is the InvisDeco's: its LEDs, touch pads and nightlight.
+SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
+    InvisDecoSettingNumberEntityDescription(
+        key="indicator_brightness",
+        translation_key="indicator_brightness",
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=1,
+        native_max_value=100,
+        native_step=1,
+        native_unit_of_measurement=PERCENTAGE,
+        mode=NumberMode.SLIDER,
+        setting=Setting.INDICATOR_BRIGHTNESS,
+        value_fn=lambda settings: settings.get(Setting.INDICATOR_BRIGHTNESS),
+        exists_fn=lambda settings: Setting.INDICATOR_BRIGHTNESS in settings.reported,
+    ),
+    InvisDecoSettingNumberEntityDescription(
+        key="adaptive_min_brightness",
+        translation_key="adaptive_min_brightness",
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        native_unit_of_measurement=PERCENTAGE,
+        mode=NumberMode.BOX,
+        setting=Setting.ADAPTIVE_MIN_BRIGHTNESS,
+        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_MIN_BRIGHTNESS),
+        exists_fn=lambda settings: Setting.ADAPTIVE_MIN_BRIGHTNESS in settings.reported,
+    ),
+    InvisDecoSettingNumberEntityDescription(
+        key="adaptive_max_brightness",
+        translation_key="adaptive_max_brightness",
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        native_unit_of_measurement=PERCENTAGE,
+        mode=NumberMode.BOX,
+        setting=Setting.ADAPTIVE_MAX_BRIGHTNESS,
+        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_MAX_BRIGHTNESS),
+        exists_fn=lambda settings: Setting.ADAPTIVE_MAX_BRIGHTNESS in settings.reported,
+    ),
+    InvisDecoSettingNumberEntityDescription(
+        key="adaptive_sensitivity",
+        translation_key="adaptive_sensitivity",
+        entity_category=EntityCategory.CONFIG,
+        # The vendor app's scale; the device documents no range (protocol.md §6.2).
+        native_min_value=0,
+        native_max_value=10,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        setting=Setting.ADAPTIVE_SENSITIVITY,
+        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_SENSITIVITY),
+        exists_fn=lambda settings: Setting.ADAPTIVE_SENSITIVITY in settings.reported,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: InvisOutletConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the effect speed of an InvisDeco Aura whenever one is attached."""
+    """Add the InvisDeco's settings, and an Aura's effect speed, once attached."""
     coordinator = entry.runtime_data.device
 
     def deco_entities(deco: DecoModule) -> list[InvisDecoEntity]:
-        if deco.kind is not DecoKind.AURA:
-            return []
-        return [
-            InvisDecoEffectSpeedEntity(
-                coordinator=coordinator,
-                description=EFFECT_SPEED,
-                deco_serial=str(deco.serial),
+        serial = str(deco.serial)
+        settings = coordinator.data.configuration
+        entities: list[InvisDecoEntity] = [
+            InvisDecoSettingNumberEntity(
+                coordinator=coordinator, description=description, deco_serial=serial
             )
+            for description in SETTING_NUMBERS
+            if settings is not None and description.exists_fn(settings)
         ]
+        if deco.kind is DecoKind.AURA:
+            entities.append(
+                InvisDecoEffectSpeedEntity(
+                    coordinator=coordinator,
+                    description=EFFECT_SPEED,
+                    deco_serial=serial,
+                )
+            )
+        return entities
 
     async_add_deco_entities(entry, async_add_entities, deco_entities)
 
@@ -76,3 +154,21 @@ class InvisDecoEffectSpeedEntity(PartEntity, InvisDecoEntity, NumberEntity):
         """Send the speed with the light as it is: its effect, colour and level."""
         current = ColorLightSettings.of(self.coordinator.data.color_light or UNKNOWN)
         await replace(current, speed=round(value)).send(self.coordinator.client)
+
+
+class InvisDecoSettingNumberEntity(InvisDecoSettingEntity, NumberEntity):
+    """A setting of the InvisDeco that is a level."""
+
+    entity_description: InvisDecoSettingNumberEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> int | None:
+        """Return the level the outlet reports."""
+        return self.setting_value
+
+    @invisoutlet_action
+    @override
+    async def async_set_native_value(self, /, value: float) -> None:
+        """Send the level; the state is what the outlet then reports."""
+        await self.async_change(round(value))

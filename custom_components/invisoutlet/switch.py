@@ -1,7 +1,8 @@
-"""The InvisOutlet's two outlets."""
+"""The InvisOutlet's two outlets, and the InvisDeco's settings that are on or off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -12,15 +13,17 @@ from homeassistant.components.switch import (  # type: ignore[attr-defined,unuse
     SwitchEntity,
     SwitchEntityDescription,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import UndefinedType
 
 from .coordinator import InvisOutletConfigEntry
-from .device_state import OUTLETS
-from .entity import PartEntity
+from .device_state import CONFIGURATION, OUTLETS
+from .entity import InvisDecoEntity, PartEntity, async_add_deco_entities
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import Outlet
+from .pyinvisoutlet import DecoModule, DeviceConfiguration, Outlet, Setting
 
 # One command at a time: each waits for the outlet to report its new state.
 PARALLEL_UPDATES = 1
@@ -49,17 +52,118 @@ OUTLET_SWITCHES: tuple[InvisOutletSwitchEntityDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class SettingEntityDescription(EntityDescription):
+    """Describes one setting of the InvisDeco (acc_prefs): a switch or a number."""
+
+    setting: Setting
+    value_fn: Callable[[DeviceConfiguration], int | None]
+    exists_fn: Callable[[DeviceConfiguration], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvisDecoSettingSwitchEntityDescription(
+    SwitchEntityDescription, SettingEntityDescription
+):
+    """Describes one setting that is on (1) or off (0)."""
+
+
+# Every setting of acc_prefs is the InvisDeco's: its LEDs, touch pads and nightlight.
+SETTING_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
+    InvisDecoSettingSwitchEntityDescription(
+        key="outlet_power_indicator",
+        translation_key="outlet_power_indicator",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.OUTLET_POWER_INDICATOR,
+        value_fn=lambda settings: settings.get(Setting.OUTLET_POWER_INDICATOR),
+        exists_fn=lambda settings: Setting.OUTLET_POWER_INDICATOR in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="touch_control",
+        translation_key="touch_control",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.TOUCH_CONTROL,
+        value_fn=lambda settings: settings.get(Setting.TOUCH_CONTROL),
+        exists_fn=lambda settings: Setting.TOUCH_CONTROL in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="magic_touch",
+        translation_key="magic_touch",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.MAGIC_TOUCH,
+        value_fn=lambda settings: settings.get(Setting.MAGIC_TOUCH),
+        exists_fn=lambda settings: Setting.MAGIC_TOUCH in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="aqi_color",
+        translation_key="aqi_color",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.AQI_COLOR,
+        value_fn=lambda settings: settings.get(Setting.AQI_COLOR),
+        exists_fn=lambda settings: Setting.AQI_COLOR in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="motion_away_alert",
+        translation_key="motion_away_alert",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.MOTION_AWAY,
+        value_fn=lambda settings: settings.get(Setting.MOTION_AWAY),
+        exists_fn=lambda settings: Setting.MOTION_AWAY in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="adaptive_nightlight",
+        translation_key="adaptive_nightlight",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.ADAPTIVE_NIGHTLIGHT,
+        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_NIGHTLIGHT),
+        exists_fn=lambda settings: Setting.ADAPTIVE_NIGHTLIGHT in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="occupancy_nightlight",
+        translation_key="occupancy_nightlight",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.OCCUPANCY_NIGHTLIGHT,
+        value_fn=lambda settings: settings.get(Setting.OCCUPANCY_NIGHTLIGHT),
+        exists_fn=lambda settings: Setting.OCCUPANCY_NIGHTLIGHT in settings.reported,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="occupancy_nightlight_override",
+        translation_key="occupancy_nightlight_override",
+        entity_category=EntityCategory.CONFIG,
+        setting=Setting.OCCUPANCY_OVERRIDE,
+        value_fn=lambda settings: settings.get(Setting.OCCUPANCY_OVERRIDE),
+        exists_fn=lambda settings: Setting.OCCUPANCY_OVERRIDE in settings.reported,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: InvisOutletConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add both outlets."""
+    """Add both outlets, and the settings the InvisDeco's outlet reports."""
     coordinator = entry.runtime_data.device
     async_add_entities(
         InvisOutletSwitchEntity(coordinator=coordinator, description=description)
         for description in OUTLET_SWITCHES
     )
+
+    def deco_entities(deco: DecoModule) -> list[InvisDecoEntity]:
+        settings = coordinator.data.configuration
+        if settings is None:
+            return []
+        return [
+            InvisDecoSettingSwitchEntity(
+                coordinator=coordinator,
+                description=description,
+                deco_serial=str(deco.serial),
+            )
+            for description in SETTING_SWITCHES
+            if description.exists_fn(settings)
+        ]
+
+    async_add_deco_entities(entry, async_add_entities, deco_entities)
 
 
 class InvisOutletSwitchEntity(PartEntity, SwitchEntity):
@@ -106,3 +210,61 @@ class InvisOutletSwitchEntity(PartEntity, SwitchEntity):
         await self.coordinator.client.set_outlet(
             outlet=self.entity_description.outlet, on=False
         )
+
+
+class InvisDecoSettingEntity(PartEntity, InvisDecoEntity):
+    """A setting of the InvisDeco, as the outlet last reported it."""
+
+    part = CONFIGURATION
+    entity_description: SettingEntityDescription
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the InvisDeco is there and its outlet reports the setting."""
+        settings = self.coordinator.data.configuration
+        return (
+            super().available
+            and settings is not None
+            and self.entity_description.exists_fn(settings)
+        )
+
+    @property
+    def setting_value(self) -> int | None:
+        """Return the setting's value as the outlet last reported it."""
+        settings = self.coordinator.data.configuration
+        return None if settings is None else self.entity_description.value_fn(settings)
+
+    async def async_change(self, value: int) -> None:
+        """Send this setting alone, then show what the outlet reports back."""
+        coordinator = self.coordinator
+        await coordinator.client.configure(
+            changes={self.entity_description.setting: value}
+        )
+        # The outlet never pushes its settings: read them back, never guess them.
+        await coordinator.async_refresh_configuration()
+
+
+class InvisDecoSettingSwitchEntity(InvisDecoSettingEntity, SwitchEntity):
+    """A setting of the InvisDeco that is on or off."""
+
+    entity_description: InvisDecoSettingSwitchEntityDescription
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return whether the setting is on."""
+        value = self.setting_value
+        return None if value is None else value != 0
+
+    @invisoutlet_action
+    @override
+    async def async_turn_on(self, /, **kwargs: Any) -> None:
+        """Switch the setting on; the state is what the outlet then reports."""
+        await self.async_change(1)
+
+    @invisoutlet_action
+    @override
+    async def async_turn_off(self, /, **kwargs: Any) -> None:
+        """Switch the setting off; the state is what the outlet then reports."""
+        await self.async_change(0)
