@@ -205,7 +205,18 @@ def reply_to(simulator: InvisOutletSimulator, request: RecordedRequest) -> bytes
     """Return the simulator's own reply to a recorded request, to send it again."""
     assert request.packet_id is not None
     assert request.callback_name is not None
-    return compact(simulator._reply(request.packet_id, request.callback_name, False))
+    answers = {
+        DEVICE_INFO: simulator.device.device_info,
+        FIRMWARE_STATUS: simulator.device.available_updates,
+    }
+    payload = {
+        "callbackName": request.callback_name,
+        "callbackArgs": answers[request.callback_name](),
+    }
+    reply: dict[str, Any] = {"sn": SERIAL, "packetID": request.packet_id}
+    if request.callback_name == FIRMWARE_STATUS:
+        reply["PUBACK"] = 1
+    return compact(reply | {"payload": payload})
 
 
 class Resolver:
@@ -1280,7 +1291,6 @@ async def test_24_home_assistant_stops_during_an_install(
         await task
     assert_translated(error.value, "ota_interrupted")
     assert not client.connected
-    assert client._runner is None
     await wait_until(lambda: simulator.connection_count == 0)
     assert_no_errors(caplog)
     assert not messages(our_records(caplog, logging.WARNING), UNAVAILABLE_LINE)

@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import InvisOutletConfigEntry
 from .device_state import SENSORS
 from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
-from .pyinvisoutlet import DecoModule, SensorReadings
+from .pyinvisoutlet import SensorReadings
 
 # Read only: the coordinator reads and takes pushes for every entity.
 PARALLEL_UPDATES = 0
@@ -56,23 +56,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add occupancy and motion for an InvisDeco whose radar reports them."""
-    coordinator = entry.runtime_data.device
-
-    def deco_entities(deco: DecoModule) -> list[InvisDecoBinarySensorEntity]:
-        readings = coordinator.data.sensors
-        if readings is None:
-            return []
-        return [
-            InvisDecoBinarySensorEntity(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-            for description in BINARY_SENSORS
-            if description.exists_fn(readings)
-        ]
-
-    async_add_reading_entities(entry, async_add_entities, deco_entities)
+    async_add_reading_entities(
+        entry, async_add_entities, InvisDecoBinarySensorEntity, BINARY_SENSORS
+    )
 
 
 class InvisDecoBinarySensorEntity(PartEntity, InvisDecoEntity, BinarySensorEntity):

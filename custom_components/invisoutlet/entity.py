@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, override
+from typing import Any, ClassVar, Protocol, override
 
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
@@ -15,7 +15,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
 from .device_state import SENSORS, Part
-from .pyinvisoutlet import DecoModule
+from .pyinvisoutlet import DecoModule, SensorReadings
 
 
 class InvisOutletEntity(CoordinatorEntity[InvisOutletDeviceCoordinator]):
@@ -162,13 +162,38 @@ def _remove_entities_of(
 
 
 @callback
-def async_add_reading_entities(
+class ReadingDescription(Protocol):
+    """A description of an entity that shows one of the InvisDeco's readings."""
+
+    @property
+    def exists_fn(self) -> Callable[[SensorReadings], bool]:
+        """Return whether this faceplate reports the reading."""
+
+
+def async_add_reading_entities[D: ReadingDescription](
     entry: InvisOutletConfigEntry,
     add_entities: AddConfigEntryEntitiesCallback,
-    create: Callable[[DecoModule], Iterable[InvisDecoEntity]],
+    entity_type: Callable[..., InvisDecoEntity],
+    descriptions: Iterable[D],
 ) -> None:
-    """Add an InvisDeco's entities of readings, also of those first reported later."""
+    """Add an entity per reading the InvisDeco reports, also one reported later."""
     coordinator = entry.runtime_data.device
+    descriptions = tuple(descriptions)
+
+    def create(deco: DecoModule) -> list[InvisDecoEntity]:
+        readings = coordinator.data.sensors
+        if readings is None:
+            return []
+        return [
+            entity_type(
+                coordinator=coordinator,
+                description=description,
+                deco_serial=str(deco.serial),
+            )
+            for description in descriptions
+            if description.exists_fn(readings)
+        ]
+
     add_new = async_add_deco_entities(entry, add_entities, create)
     known = coordinator.data.sensors
     reported = known.reported if known is not None else frozenset()

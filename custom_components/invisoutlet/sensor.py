@@ -28,7 +28,7 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import InvisOutletConfigEntry
 from .device_state import SENSORS
 from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
-from .pyinvisoutlet import DecoModule, SensorReadings
+from .pyinvisoutlet import SensorReadings
 
 # Read only: the coordinator reads and takes pushes for every entity.
 PARALLEL_UPDATES = 0
@@ -152,23 +152,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a sensor for each reading the InvisDeco reports, as it reports it."""
-    coordinator = entry.runtime_data.device
-
-    def deco_entities(deco: DecoModule) -> list[InvisDecoSensorEntity]:
-        readings = coordinator.data.sensors
-        if readings is None:
-            return []
-        return [
-            InvisDecoSensorEntity(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-            for description in SENSOR_DESCRIPTIONS
-            if description.exists_fn(readings)
-        ]
-
-    async_add_reading_entities(entry, async_add_entities, deco_entities)
+    async_add_reading_entities(
+        entry, async_add_entities, InvisDecoSensorEntity, SENSOR_DESCRIPTIONS
+    )
 
 
 class InvisDecoSensorEntity(PartEntity, InvisDecoEntity, SensorEntity):

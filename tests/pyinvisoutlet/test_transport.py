@@ -419,7 +419,8 @@ async def test_tcp_sends_compact_json_and_a_newline(
 async def test_tcp_enables_keepalive(tcp: tuple[TcpConnection, RawPeer]) -> None:
     """The socket probes an idle link so that a half-open one is noticed."""
     connection, _ = tcp
-    sock = connection._writer.get_extra_info("socket")
+    sock = connection.socket
+    assert sock is not None
 
     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
     for option, value in TCP_KEEPALIVE:
@@ -540,8 +541,7 @@ async def ws_server(socket_enabled: None) -> AsyncIterator[WebSocketServer]:
     await runner.setup()
     site = web.TCPSite(runner, HOST, 0)
     await site.start()
-    assert site._server is not None
-    server.port = site._server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+    server.port = runner.addresses[0][1]
     yield server
     await runner.cleanup()
 

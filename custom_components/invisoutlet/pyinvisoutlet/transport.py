@@ -126,6 +126,12 @@ class TcpConnection:
                 sock.setsockopt(socket.IPPROTO_TCP, option, value)
         return cls(reader, writer, on_skip)
 
+    @property
+    def socket(self) -> socket.socket | None:
+        """Return the underlying socket (for its options), if there is one."""
+        sock: socket.socket | None = self._socket
+        return sock
+
     async def send(self, message: dict[str, Any]) -> None:
         """Write one request followed by the newline revB expects."""
         try:
