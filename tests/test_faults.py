@@ -380,7 +380,7 @@ async def assert_outlet_install_succeeds(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.parametrize("initial_faults", [{"split_writes": True}], ids=["split"])
-async def test_01_split_writes_still_decode(
+async def test_split_writes_still_decode(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -398,7 +398,7 @@ async def test_01_split_writes_still_decode(
 
 
 @pytest.mark.parametrize("initial_faults", [{"coalesce": True}], ids=["coalesce"])
-async def test_02_coalesced_writes_still_decode(
+async def test_coalesced_writes_still_decode(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -418,7 +418,7 @@ async def test_02_coalesced_writes_still_decode(
         pytest.param(b"\xff\xfe#{#}\x00", id="bytes that are not UTF-8"),
     ],
 )
-async def test_03_garbage_between_objects_is_skipped(
+async def test_garbage_between_objects_is_skipped(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -435,7 +435,7 @@ async def test_03_garbage_between_objects_is_skipped(
 
 
 @SHORT_REQUESTS
-async def test_03_stray_brace_and_invalid_byte_do_not_swallow_the_next_message(
+async def test_stray_brace_and_invalid_byte_do_not_swallow_the_next_message(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -451,7 +451,7 @@ async def test_03_stray_brace_and_invalid_byte_do_not_swallow_the_next_message(
 
 
 @BOTH_TRANSPORTS
-async def test_04_oversized_message_drops_the_link_and_reconnects(
+async def test_oversized_message_drops_the_link_and_reconnects(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -470,7 +470,7 @@ async def test_04_oversized_message_drops_the_link_and_reconnects(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_05_invalid_utf8_message_is_skipped(
+async def test_invalid_utf8_message_is_skipped(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -495,7 +495,7 @@ async def test_05_invalid_utf8_message_is_skipped(
 
 
 @BOTH_TRANSPORTS
-async def test_06_json_that_is_not_an_object_is_ignored(
+async def test_json_that_is_not_an_object_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -515,7 +515,7 @@ async def test_06_json_that_is_not_an_object_is_ignored(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_06_array_holding_a_message_is_not_a_message(
+async def test_array_holding_a_message_is_not_a_message(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -543,7 +543,7 @@ async def test_06_array_holding_a_message_is_not_a_message(
         ),
     ],
 )
-async def test_07_deeply_nested_json_is_skipped(
+async def test_deeply_nested_json_is_skipped(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -561,7 +561,7 @@ async def test_07_deeply_nested_json_is_skipped(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_08_push_with_unknown_callback_is_ignored(
+async def test_push_with_unknown_callback_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -580,7 +580,7 @@ async def test_08_push_with_unknown_callback_is_ignored(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_09_acknowledgement_with_unknown_packet_id_is_ignored(
+async def test_acknowledgement_with_unknown_packet_id_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -598,7 +598,7 @@ async def test_09_acknowledgement_with_unknown_packet_id_is_ignored(
 
 
 @SHORT_REQUESTS
-async def test_09_device_info_reply_with_unknown_packet_id_starts_no_requests(
+async def test_device_info_reply_with_unknown_packet_id_starts_no_requests(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -624,7 +624,7 @@ async def test_09_device_info_reply_with_unknown_packet_id_starts_no_requests(
 
 
 @pytest.mark.parametrize("callback_name", [DEVICE_INFO, FIRMWARE_STATUS])
-async def test_10_duplicate_reply_is_ignored(
+async def test_duplicate_reply_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -648,7 +648,7 @@ async def test_10_duplicate_reply_is_ignored(
 
 
 @SHORT_REQUESTS
-async def test_11_reply_after_its_request_timed_out_is_ignored(
+async def test_reply_after_its_request_timed_out_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -677,7 +677,7 @@ async def test_11_reply_after_its_request_timed_out_is_ignored(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_12_puback_0_to_device_info_makes_the_outlet_unavailable(
+async def test_puback_0_to_device_info_makes_the_outlet_unavailable(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -696,7 +696,7 @@ async def test_12_puback_0_to_device_info_makes_the_outlet_unavailable(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_12_puback_0_to_available_updates_keeps_the_last_versions(
+async def test_puback_0_to_available_updates_keeps_the_last_versions(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -718,7 +718,7 @@ async def test_12_puback_0_to_available_updates_keeps_the_last_versions(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_12_puback_0_to_install_is_start_rejected(
+async def test_puback_0_to_install_is_start_rejected(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -778,7 +778,7 @@ def change_device_info(
         pytest.param(_drop_pm, "1.2.0", STATE_UNAVAILABLE, id="PM missing"),
     ],
 )
-async def test_13_tolerated_field_types_in_device_info(
+async def test_tolerated_field_types_in_device_info(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -807,7 +807,7 @@ async def test_13_tolerated_field_types_in_device_info(
     ],
 )
 @SHORT_REQUESTS
-async def test_13_unusable_device_info_is_a_failed_poll(
+async def test_unusable_device_info_is_a_failed_poll(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -843,7 +843,7 @@ BAD_UPDATE_PUSHES = (
 )
 
 
-async def test_13_update_pushes_with_args_not_a_list_are_ignored(
+async def test_update_pushes_with_args_not_a_list_are_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -870,7 +870,7 @@ async def test_13_update_pushes_with_args_not_a_list_are_ignored(
 @pytest.mark.parametrize(
     "device", [pytest.param(SimulatedDevice(www_fw_available="0.1.2"), id="fw only")]
 )
-async def test_14_progress_out_of_range_or_backwards_is_clamped(
+async def test_progress_out_of_range_or_backwards_is_clamped(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -890,7 +890,7 @@ async def test_14_progress_out_of_range_or_backwards_is_clamped(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_15_duplicate_result_is_ignored(
+async def test_duplicate_result_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -925,7 +925,7 @@ async def test_15_duplicate_result_is_ignored(
         ),
     ],
 )
-async def test_16_result_for_the_other_target_is_ignored(
+async def test_result_for_the_other_target_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -953,7 +953,7 @@ async def test_16_result_for_the_other_target_is_ignored(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_17_late_start_answer_without_install_is_ignored(
+async def test_late_start_answer_without_install_is_ignored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -981,7 +981,7 @@ async def test_17_late_start_answer_without_install_is_ignored(
         pytest.param([2, 30], DECO_FIRMWARE, 30, id="invisdeco"),
     ],
 )
-async def test_18_progress_without_install_is_shown_then_ends(
+async def test_progress_without_install_is_shown_then_ends(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1016,7 +1016,7 @@ SCALED_TWO_MINUTES = 1.2
 
 
 @pytest.mark.parametrize("backoff", [SCALED_BACKOFF], ids=["scaled 1:100"])
-async def test_19_refusing_for_two_minutes_then_back(
+async def test_refusing_for_two_minutes_then_back(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1049,7 +1049,7 @@ async def test_19_refusing_for_two_minutes_then_back(
 
 
 @SHORT_REQUESTS
-async def test_20_accepting_but_never_answering_is_an_outage(
+async def test_accepting_but_never_answering_is_an_outage(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1074,7 +1074,7 @@ async def test_20_accepting_but_never_answering_is_an_outage(
 
 
 @SHORT_REQUESTS
-async def test_20_timed_out_request_opens_a_new_link(
+async def test_timed_out_request_opens_a_new_link(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1096,7 +1096,7 @@ async def test_20_timed_out_request_opens_a_new_link(
     assert reopened
 
 
-async def test_20_never_answering_at_setup_is_retried_without_leaks(
+async def test_never_answering_at_setup_is_retried_without_leaks(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1119,7 +1119,7 @@ async def test_20_never_answering_at_setup_is_retried_without_leaks(
 
 
 @BOTH_TRANSPORTS
-async def test_21_reset_during_available_updates_keeps_the_outlet_available(
+async def test_reset_during_available_updates_keeps_the_outlet_available(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1142,7 +1142,7 @@ async def test_21_reset_during_available_updates_keeps_the_outlet_available(
 
 
 @BOTH_TRANSPORTS
-async def test_21_reset_in_the_middle_of_a_request(
+async def test_reset_in_the_middle_of_a_request(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1163,7 +1163,7 @@ async def test_21_reset_in_the_middle_of_a_request(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_21_reset_when_the_install_starts(
+async def test_reset_when_the_install_starts(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1186,7 +1186,7 @@ async def test_21_reset_when_the_install_starts(
 
 
 @pytest.mark.parametrize("host", ["localhost"])
-async def test_22_host_that_stops_resolving_is_an_outage(
+async def test_host_that_stops_resolving_is_an_outage(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1212,7 +1212,7 @@ async def test_22_host_that_stops_resolving_is_an_outage(
 
 @pytest.mark.parametrize("host", ["localhost"])
 @pytest.mark.usefixtures("probe_simulator")
-async def test_23_zeroconf_new_address_during_the_install_reboot(
+async def test_zeroconf_new_address_during_the_install_reboot(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1251,7 +1251,7 @@ async def test_23_zeroconf_new_address_during_the_install_reboot(
 
 
 @pytest.mark.parametrize("host", ["localhost"])
-async def test_23_dead_address_announced_during_an_install_changes_nothing(
+async def test_dead_address_announced_during_an_install_changes_nothing(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1275,7 +1275,7 @@ async def test_23_dead_address_announced_during_an_install_changes_nothing(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_24_home_assistant_stops_during_an_install(
+async def test_home_assistant_stops_during_an_install(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1299,7 +1299,7 @@ async def test_24_home_assistant_stops_during_an_install(
 # 25-27: entries and the InvisDeco -----------------------------------------------------
 
 
-async def test_25_reload_during_an_install(
+async def test_reload_during_an_install(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1326,7 +1326,7 @@ async def test_25_reload_during_an_install(
 
 @pytest.mark.parametrize("source", [SOURCE_USER, SOURCE_ZEROCONF])
 @pytest.mark.usefixtures("probe_simulator")
-async def test_26_same_outlet_added_twice_aborts(
+async def test_same_outlet_added_twice_aborts(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1367,7 +1367,7 @@ def shown_before_the_end(log: StateLog) -> list[str]:
         ),
     ],
 )
-async def test_27_invisdeco_offline_during_its_own_update(
+async def test_invisdeco_offline_during_its_own_update(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1394,7 +1394,7 @@ async def test_27_invisdeco_offline_during_its_own_update(
 # 28-30: versions --------------------------------------------------------------------
 
 
-async def test_28_outlet_restart_on_its_own_rereads_everything(
+async def test_outlet_restart_on_its_own_rereads_everything(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1433,7 +1433,7 @@ async def test_28_outlet_restart_on_its_own_rereads_everything(
     ],
 )
 @SHORT_REQUESTS
-async def test_29_available_updates_failing_while_device_info_works(
+async def test_available_updates_failing_while_device_info_works(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1470,7 +1470,7 @@ async def test_29_available_updates_failing_while_device_info_works(
         )
     ],
 )
-async def test_30_available_equal_to_installed_is_up_to_date(
+async def test_available_equal_to_installed_is_up_to_date(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,
@@ -1485,7 +1485,7 @@ async def test_30_available_equal_to_installed_is_up_to_date(
     await finish(hass, entry, simulator, caplog)
 
 
-async def test_30_install_when_20_now_offers_the_installed_version(
+async def test_install_when_20_now_offers_the_installed_version(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator: InvisOutletSimulator,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from unittest.mock import patch
+
 from homeassistant.components.update.const import (
     ATTR_IN_PROGRESS,
     ATTR_INSTALLED_VERSION,
@@ -15,12 +19,15 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.invisoutlet.const import CONF_DECO_METHOD, DOMAIN
+from custom_components.invisoutlet.pyinvisoutlet import OtaTimeouts
+from custom_components.invisoutlet.pyinvisoutlet.firmware import FINAL_READ_TIMEOUT
 
 from .common import (
     DECO_FIRMWARE,
@@ -333,3 +340,64 @@ def in_progress(hass: HomeAssistant, entity_id: str) -> bool:
     """Return whether an entity shows an install in progress."""
     state = hass.states.get(entity_id)
     return state is not None and bool(state.attributes.get(ATTR_IN_PROGRESS))
+
+
+# Time limits small enough that the whole install's limit is 1.5 s.
+TIGHT = OtaTimeouts(
+    start=0.2, progress=0.04, reboot=0.25, verify=0.2, poll_interval=0.05
+)
+
+
+@pytest.fixture
+def tight_limits() -> Iterator[None]:
+    """Give the entry set up next these time limits."""
+    with patch("custom_components.invisoutlet.OTA_TIMEOUTS", TIGHT):
+        yield
+
+
+@pytest.mark.parametrize(
+    "misbehave",
+    [
+        pytest.param("silent_after_boot", id="answers nothing after restarting"),
+        pytest.param("reboot_loop", id="restarts in a loop"),
+        pytest.param("drop_every", id="drops the link every 50 ms"),
+    ],
+)
+@pytest.mark.usefixtures("tight_limits", "init_integration")
+async def test_every_install_ends_within_its_total_limit(
+    hass: HomeAssistant, simulator: InvisOutletSimulator, misbehave: str
+) -> None:
+    """Whatever the outlet does once the install started, the install ends in time."""
+    simulator.timing.reboot_duration = 0.03
+    if misbehave == "drop_every":
+        simulator.set_drop_every(0.05)
+    else:
+        setattr(simulator.faults, misbehave, True)
+    started = hass.loop.time()
+    (outcome,) = await asyncio.gather(install(hass, FIRMWARE), return_exceptions=True)
+    # The total limit, then one short read of what the device offers afterwards.
+    assert hass.loop.time() - started < TIGHT.total + FINAL_READ_TIMEOUT + 1.0
+    # It may get through regardless; if not, the user reads why.
+    assert outcome is None or (
+        isinstance(outcome, HomeAssistantError) and outcome.translation_domain == DOMAIN
+    )
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert not state.attributes.get(ATTR_IN_PROGRESS)
+    simulator.faults.silent_after_boot = simulator.faults.reboot_loop = False
+    simulator.set_drop_every(None)
+
+
+@pytest.mark.parametrize(
+    "device", [SimulatedDevice(outlet_fw_available="1.1.0", www_fw_available="0.1.2")]
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_older_offered_version_is_no_update_and_is_refused(
+    hass: HomeAssistant,
+) -> None:
+    """An offer older than what runs shows no update; installing it is refused."""
+    state = hass.states.get(FIRMWARE)
+    assert state is not None
+    assert state.state == STATE_OFF
+    error = await install_error(hass, FIRMWARE)
+    assert error.translation_key == "ota_downgrade"

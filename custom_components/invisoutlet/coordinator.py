@@ -208,6 +208,8 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         """Take device information, whoever read it, or pushed by the outlet."""
         self._arrivals[OutletInfo] += 1
         previous = self._state
+        if previous is not None and previous.info == info:
+            return  # a poll that found nothing new rewrites nothing
         if previous is None:
             self._state = DeviceState(info=info)
         elif info.serial == previous.info.serial:
@@ -238,7 +240,10 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         self._arrivals[part] += 1
         if self._state is None:
             return
-        self._state = part.store(self._state, value)
+        state = part.store(self._state, value)
+        if state == self._state:
+            return
+        self._state = state
         if self._publishing:
             if (pending := self._info_shown) is not None:
                 # Information that came first is shown first (devices, new entities).

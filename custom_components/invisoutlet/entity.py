@@ -15,6 +15,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
 from .device_state import SENSORS, Part
+from .devices import async_sync_devices
 from .pyinvisoutlet import DecoModule, SensorReadings
 
 
@@ -100,13 +101,15 @@ class PartEntity(InvisOutletEntity):
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
-        """Write the state after a refresh, and remember what it shows."""
-        self._shown = self._showing()
-        super()._handle_coordinator_update()
+        """Write the state after a refresh if what it shows changed."""
+        # Every minute's poll calls every entity: most have nothing new to show.
+        if (showing := self._showing()) != self._shown:
+            self._shown = showing
+            super()._handle_coordinator_update()
 
     def _showing(self) -> tuple[object, ...]:
-        """Return what the entity shows: availability, state and attributes."""
-        return (self.available, self.state, self.state_attributes)
+        """Return what the entity shows: availability, name, state and attributes."""
+        return (self.available, self.name, self.state, self.state_attributes)
 
 
 @callback
@@ -145,6 +148,13 @@ def async_add_deco_entities(
         new = [entity for entity in create(deco) if entity.unique_id not in known]
         if new:
             known.update(entity.unique_id for entity in new)
+            # The device first, so that the entities take its name.
+            async_sync_devices(
+                coordinator.hass,
+                entry.entry_id,
+                coordinator.data.info,
+                coordinator.client.host,
+            )
             add_entities(new)
 
     add_new()

@@ -41,6 +41,8 @@ LOGGER = logging.getLogger(__package__)
 
 # The immediate answer to an install request is optional (quirk Q1): do not wait long.
 START_ANSWER_TIMEOUT = 10.0
+# What the device offers after an install is read once, briefly, whatever happened.
+FINAL_READ_TIMEOUT = 5.0
 # Failures another InvisDeco delivery method may cure; not an InvisDeco that stays away.
 RETRY_OTHER_METHOD = frozenset(
     {FirmwareError.START_REJECTED, FirmwareError.FAILED, FirmwareError.STALLED}
@@ -169,13 +171,14 @@ class _Run:
                 versions = InstalledVersions.read(info, status)
                 self.tracker.versions_read(versions, _now())
 
-    @staticmethod
-    async def _try[T](read: Callable[[], Awaitable[T]]) -> T | None:
-        """Return what a read returns, None if it fails."""
+    async def _try[T](self, read: Callable[[], Awaitable[T]]) -> T | None:
+        """Return what a read returns, None if it fails or outlasts the install."""
         try:
-            return await read()
-        except InvisOutletError as err:
-            LOGGER.debug("Reading versions during the install failed: %s", err)
+            # A read may not keep the install running past its total limit.
+            async with asyncio.timeout_at(self.tracker.ends_at):
+                return await read()
+        except (InvisOutletError, TimeoutError) as err:
+            LOGGER.debug("Reading versions during the install failed: %r", err)
             return None
 
     def _link_changed(self, up: bool) -> None:
@@ -352,9 +355,10 @@ class Firmware:
                 raise InvisOutletUpdateError(FirmwareError.INTERRUPTED)
             return self.status
         try:
-            return await self.available()
-        except InvisOutletError as err:
-            LOGGER.debug("Reading available updates after the install failed: %s", err)
+            async with asyncio.timeout(FINAL_READ_TIMEOUT):
+                return await self.available()
+        except (InvisOutletError, TimeoutError) as err:
+            LOGGER.debug("Reading available updates after the install failed: %r", err)
         if self.status is None:
             raise InvisOutletUpdateError(FirmwareError.INTERRUPTED)
         return self.status

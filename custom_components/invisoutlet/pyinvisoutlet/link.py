@@ -167,6 +167,11 @@ class Link:
             raise InvisOutletTimeoutError(msg) from err
         finally:
             del self._pending[packet_id]
+            # Cancelled mid-request (a caller's own deadline): nobody awaits it now.
+            if not future.done():
+                future.cancel()
+            elif not future.cancelled():
+                future.exception()
         if message.puback == 0:
             msg = f"{self.host} refused {callback_name.name}"
             raise InvisOutletCommandError(msg)

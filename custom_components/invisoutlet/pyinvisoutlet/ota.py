@@ -198,6 +198,11 @@ class OtaTracker:
         return self.phase in ACTIVE_PHASES
 
     @property
+    def ends_at(self) -> float:
+        """Return when the install as a whole ends, whatever happens until then."""
+        return self._ends_at
+
+    @property
     def next_wakeup(self) -> float | None:
         """Return when tick() must be called next, None once finished."""
         times = [t for t in (self._deadline, self._poll_at) if t is not None]
