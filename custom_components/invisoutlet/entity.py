@@ -130,6 +130,7 @@ def async_add_deco_entities(
     known: set[str | None] = set()
     owner: str | None = None
     candidate: str | None = None
+    seen: dict[str, object] = {}
 
     @callback
     def add_new() -> None:
@@ -144,16 +145,26 @@ def async_add_deco_entities(
             _remove_entities_of(registry, entry.entry_id, owner)
             known.clear()
         owner, candidate = deco.serial, None
+        # Only news can make more entities exist (the faceplate, its kind, which
+        # readings or settings it reports): every poll calls this, and building
+        # entities costs.
+        data = coordinator.data
+        news = (
+            deco,
+            data.deco_kind,
+            data.sensors.reported if data.sensors else None,
+            data.configuration.reported if data.configuration else None,
+        )
+        if news == seen.get("last"):
+            return
+        seen["last"] = news
         # Keyed by entity: a kind or a reading known only later still gets its entity.
         new = [entity for entity in create(deco) if entity.unique_id not in known]
         if new:
             known.update(entity.unique_id for entity in new)
             # The device first, so that the entities take its name.
             async_sync_devices(
-                coordinator.hass,
-                entry.entry_id,
-                coordinator.data.info,
-                coordinator.client.host,
+                coordinator.hass, entry.entry_id, data.info, coordinator.client.host
             )
             add_entities(new)
 
