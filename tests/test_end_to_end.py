@@ -30,6 +30,26 @@ def free_port() -> int:
         return port
 
 
+def free_ports(count: int, taken: set[int]) -> int:
+    """Return the first of count consecutive free ports, none of them in taken."""
+    while True:
+        first = free_port()
+        wanted = range(first, first + count)
+        if taken.isdisjoint(wanted) and all(_free(port) for port in wanted[1:]):
+            taken.update(wanted)
+            return first
+
+
+def _free(port: int) -> bool:
+    """Return whether nothing listens on a port at the moment."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 class HomeAssistantClient:
     """A minimal client of Home Assistant's WebSocket API."""
 
@@ -72,11 +92,14 @@ class HomeAssistantClient:
 @pytest.fixture
 async def demo(socket_enabled: None, tmp_path: Path) -> AsyncIterator[Demo]:
     """Run hass and the simulator on free ports, in a fresh configuration folder."""
+    # Each simulated outlet takes the next TCP and WebSocket port after the first.
+    taken: set[int] = set()
+    outlets = len(DemoSettings(config_dir=tmp_path).outlets)
     settings = DemoSettings(
         config_dir=tmp_path / "config",
-        http_port=free_port(),
-        tcp_port=free_port(),
-        ws_port=free_port(),
+        http_port=free_ports(1, taken),
+        tcp_port=free_ports(outlets, taken),
+        ws_port=free_ports(outlets, taken),
         step_interval=0.05,
         reboot_duration=0.3,
         ota_failure="wifi_fails",
