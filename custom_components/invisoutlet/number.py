@@ -54,8 +54,6 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         mode=NumberMode.SLIDER,
         setting=Setting.INDICATOR_BRIGHTNESS,
-        value_fn=lambda settings: settings.get(Setting.INDICATOR_BRIGHTNESS),
-        exists_fn=lambda settings: Setting.INDICATOR_BRIGHTNESS in settings.reported,
     ),
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_min_brightness",
@@ -67,8 +65,6 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         mode=NumberMode.BOX,
         setting=Setting.ADAPTIVE_MIN_BRIGHTNESS,
-        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_MIN_BRIGHTNESS),
-        exists_fn=lambda settings: Setting.ADAPTIVE_MIN_BRIGHTNESS in settings.reported,
     ),
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_max_brightness",
@@ -80,8 +76,6 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         mode=NumberMode.BOX,
         setting=Setting.ADAPTIVE_MAX_BRIGHTNESS,
-        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_MAX_BRIGHTNESS),
-        exists_fn=lambda settings: Setting.ADAPTIVE_MAX_BRIGHTNESS in settings.reported,
     ),
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_sensitivity",
@@ -93,8 +87,6 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
         native_step=1,
         mode=NumberMode.SLIDER,
         setting=Setting.ADAPTIVE_SENSITIVITY,
-        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_SENSITIVITY),
-        exists_fn=lambda settings: Setting.ADAPTIVE_SENSITIVITY in settings.reported,
     ),
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -57,8 +56,14 @@ class SettingEntityDescription(EntityDescription):
     """Describes one setting of the InvisDeco (acc_prefs): a switch or a number."""
 
     setting: Setting
-    value_fn: Callable[[DeviceConfiguration], int | None]
-    exists_fn: Callable[[DeviceConfiguration], bool]
+
+    def value_fn(self, settings: DeviceConfiguration) -> int | None:
+        """Return the value the device reports for this setting."""
+        return settings.get(self.setting)
+
+    def exists_fn(self, settings: DeviceConfiguration) -> bool:
+        """Return whether the device reports this setting at all."""
+        return self.setting in settings.reported
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,64 +80,48 @@ SETTING_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
         translation_key="outlet_power_indicator",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.OUTLET_POWER_INDICATOR,
-        value_fn=lambda settings: settings.get(Setting.OUTLET_POWER_INDICATOR),
-        exists_fn=lambda settings: Setting.OUTLET_POWER_INDICATOR in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="touch_control",
         translation_key="touch_control",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.TOUCH_CONTROL,
-        value_fn=lambda settings: settings.get(Setting.TOUCH_CONTROL),
-        exists_fn=lambda settings: Setting.TOUCH_CONTROL in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="magic_touch",
         translation_key="magic_touch",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.MAGIC_TOUCH,
-        value_fn=lambda settings: settings.get(Setting.MAGIC_TOUCH),
-        exists_fn=lambda settings: Setting.MAGIC_TOUCH in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="aqi_color",
         translation_key="aqi_color",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.AQI_COLOR,
-        value_fn=lambda settings: settings.get(Setting.AQI_COLOR),
-        exists_fn=lambda settings: Setting.AQI_COLOR in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="motion_away_alert",
         translation_key="motion_away_alert",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.MOTION_AWAY,
-        value_fn=lambda settings: settings.get(Setting.MOTION_AWAY),
-        exists_fn=lambda settings: Setting.MOTION_AWAY in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="adaptive_nightlight",
         translation_key="adaptive_nightlight",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.ADAPTIVE_NIGHTLIGHT,
-        value_fn=lambda settings: settings.get(Setting.ADAPTIVE_NIGHTLIGHT),
-        exists_fn=lambda settings: Setting.ADAPTIVE_NIGHTLIGHT in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="occupancy_nightlight",
         translation_key="occupancy_nightlight",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.OCCUPANCY_NIGHTLIGHT,
-        value_fn=lambda settings: settings.get(Setting.OCCUPANCY_NIGHTLIGHT),
-        exists_fn=lambda settings: Setting.OCCUPANCY_NIGHTLIGHT in settings.reported,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="occupancy_nightlight_override",
         translation_key="occupancy_nightlight_override",
         entity_category=EntityCategory.CONFIG,
         setting=Setting.OCCUPANCY_OVERRIDE,
-        value_fn=lambda settings: settings.get(Setting.OCCUPANCY_OVERRIDE),
-        exists_fn=lambda settings: Setting.OCCUPANCY_OVERRIDE in settings.reported,
     ),
 )
 
