@@ -26,10 +26,11 @@ from typing import Any, Self
 
 import aiohttp
 
+from devtools.http_settings import HOST, http_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "scripts" / "config_template" / "configuration.yaml"
 SERIAL = "11A1F7000FE"
-HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 180.0
 STOP_TIMEOUT = 30.0
 OTA_FAILURES = (
@@ -133,8 +134,8 @@ class Demo:
         await self._start_simulator()
         await self._start_home_assistant()
         async with aiohttp.ClientSession() as session:
-            await self._wait_for_http(session)
-            self.access_token = await self._onboard(session)
+            left = await self._wait_for_http(session)
+            self.access_token = await self._onboard(session, left)
             await self._wait_until_running(session)
 
     def prepare(self) -> None:
@@ -145,11 +146,6 @@ class Demo:
         link = config / "custom_components" / "invisoutlet"
         if not link.exists():
             link.symlink_to(ROOT / "custom_components" / "invisoutlet")
-        text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-            http_port=settings.http_port,
-            frontend="frontend:" if settings.frontend else "",
-        )
-        (config / "configuration.yaml").write_text(text, encoding="utf-8")
         storage = config / ".storage"
         if not storage.exists():
             storage.mkdir()
@@ -165,6 +161,11 @@ class Demo:
                 (storage / key).write_text(
                     json.dumps(stored | {"data": data}), encoding="utf-8"
                 )
+        text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+            http=http_settings(config, settings.http_port),
+            frontend="frontend:" if settings.frontend else "",
+        )
+        (config / "configuration.yaml").write_text(text, encoding="utf-8")
 
     def _config_entries(self) -> dict[str, Any]:
         """Return Home Assistant's config-entry storage with the simulated outlets."""
@@ -254,8 +255,8 @@ class Demo:
         log.close()
         self.processes.append(process)
 
-    async def _wait_for_http(self, session: aiohttp.ClientSession) -> None:
-        """Wait until Home Assistant answers HTTP."""
+    async def _wait_for_http(self, session: aiohttp.ClientSession) -> list[str]:
+        """Wait until Home Assistant answers HTTP; return the onboarding steps left."""
         async with asyncio.timeout(STARTUP_TIMEOUT):
             while True:
                 if self.processes[-1].returncode is not None:
@@ -263,8 +264,12 @@ class Demo:
                     raise RuntimeError(msg)
                 try:
                     async with session.get(f"{self.settings.url}/api/onboarding") as r:
+                        # Once onboarded, Home Assistant no longer serves this view.
+                        if r.status == 404:
+                            return []
                         if r.status == 200:
-                            return
+                            steps = await r.json()
+                            return [s["step"] for s in steps if not s["done"]]
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.5)
@@ -281,13 +286,11 @@ class Demo:
                         return
                 await asyncio.sleep(0.5)
 
-    async def _onboard(self, session: aiohttp.ClientSession) -> str:
+    async def _onboard(self, session: aiohttp.ClientSession, left: list[str]) -> str:
         """Create the owner on first start; return an access token either way."""
         url = self.settings.url
         client_id = f"{url}/"
-        async with session.get(f"{url}/api/onboarding") as response:
-            steps = {step["step"]: step["done"] for step in await response.json()}
-        if steps.get("user") is False:
+        if "user" in left:
             user = {
                 "client_id": client_id,
                 "name": "Demo",

@@ -7,6 +7,7 @@ update/install and watch state_changed events until the install ends.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 import itertools
 from pathlib import Path
 import socket
@@ -90,12 +91,12 @@ class HomeAssistantClient:
 
 
 @pytest.fixture
-async def demo(socket_enabled: None, tmp_path: Path) -> AsyncIterator[Demo]:
-    """Run hass and the simulator on free ports, in a fresh configuration folder."""
+def demo_settings(socket_enabled: None, tmp_path: Path) -> DemoSettings:
+    """Return the demo's settings: free ports, a fresh configuration folder."""
     # Each simulated outlet takes the next TCP and WebSocket port after the first.
     taken: set[int] = set()
     outlets = len(DemoSettings(config_dir=tmp_path).outlets)
-    settings = DemoSettings(
+    return DemoSettings(
         config_dir=tmp_path / "config",
         http_port=free_ports(1, taken),
         tcp_port=free_ports(outlets, taken),
@@ -106,14 +107,19 @@ async def demo(socket_enabled: None, tmp_path: Path) -> AsyncIterator[Demo]:
         options={"deco_update_method": "wifi"},
         frontend=False,
     )
-    demo = Demo(settings)
+
+
+@pytest.fixture
+async def demo(demo_settings: DemoSettings) -> AsyncIterator[Demo]:
+    """Run hass and the simulator."""
+    demo = Demo(demo_settings)
     async with demo:
         yield demo
     assert all(process.returncode is not None for process in demo.processes)
 
 
-@pytest.fixture
-async def client(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
+@asynccontextmanager
+async def connect(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
     """Connect and authenticate to Home Assistant's WebSocket API."""
     url = f"ws://127.0.0.1:{demo.settings.http_port}/api/websocket"
     async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
@@ -121,6 +127,55 @@ async def client(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
         await ws.send_json({"type": "auth", "access_token": demo.access_token})
         assert (await ws.receive_json(timeout=TIMEOUT))["type"] == "auth_ok"
         yield HomeAssistantClient(ws)
+
+
+@pytest.fixture
+async def client(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
+    """Return a client of the running demo's WebSocket API."""
+    async with connect(demo) as client:
+        yield client
+
+
+async def update_entities(client: HomeAssistantClient) -> set[str]:
+    """Return the integration's update entities."""
+    states = await client.command({"type": "get_states"})
+    return {
+        state["entity_id"]
+        for state in states["result"]
+        if state["entity_id"].startswith("update.invis")
+    }
+
+
+async def test_the_demo_starts_again_on_its_folder(
+    demo_settings: DemoSettings,
+) -> None:
+    """A second start keeps the folder: no onboarding again, the outlets are there."""
+    async with Demo(demo_settings) as demo, connect(demo) as client:
+        first = await update_entities(client)
+    async with Demo(demo_settings) as demo, connect(demo) as client:
+        assert await update_entities(client) == first
+    assert len(first) == 6
+
+
+async def test_the_web_interface_can_list_every_action(
+    client: HomeAssistantClient,
+) -> None:
+    """The list of actions the web interface loads first is complete."""
+    result = await client.command({"type": "get_services"})
+    assert result["success"], result
+    assert "install" in result["result"]["update"]
+
+
+async def test_the_demo_starts_without_repairs_or_setup_failures(
+    client: HomeAssistantClient,
+) -> None:
+    """Nothing asks the user to confirm or fix anything after the demo started."""
+    issues = await client.command({"type": "repairs/list_issues"})
+    assert issues["result"]["issues"] == []
+    notifications = await client.command({"type": "persistent_notification/get"})
+    # Home Assistant lists what failed to set up in this notification.
+    shown = {note["notification_id"] for note in notifications["result"]}
+    assert "invalid_config" not in shown
 
 
 async def test_install_over_the_websocket_api(client: HomeAssistantClient) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+import subprocess
+import sys
 
 from homeassistant.util.yaml import load_yaml_dict
 
@@ -54,6 +56,30 @@ def test_library_never_imports_home_assistant() -> None:
             assert not any(name.split(".")[0] == "homeassistant" for name in names), (
                 path
             )
+
+
+# Imports every module of the integration in a fresh interpreter: Home Assistant
+# reports a deprecated name the first time an integration's module uses it.
+IMPORT_EVERY_MODULE = """
+import importlib, logging, pkgutil
+logging.basicConfig(level=logging.WARNING)
+import custom_components.invisoutlet as package
+for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+    importlib.import_module(module.name)
+"""
+
+
+def test_nothing_home_assistant_deprecated_is_used() -> None:
+    """The Home Assistant release under test logs no deprecation for our code."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed code
+        [sys.executable, "-c", IMPORT_EVERY_MODULE],
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+        text=True,
+        timeout=120,
+    )
+    assert "deprecated" not in result.stderr.lower(), result.stderr
 
 
 def test_every_error_a_user_can_see_is_translated() -> None:

@@ -13,6 +13,10 @@ DOMAIN: Final = "invisoutlet"
 LOGGER = logging.getLogger(__package__)
 MANUFACTURER: Final = "Intecular"
 
+# UnitOfRatio.PARTS_PER_MILLION from Home Assistant 2026.x on; the minimum release only
+# has CONCENTRATION_PARTS_PER_MILLION, deprecated since. Both are this string.
+PARTS_PER_MILLION: Final = "ppm"
+
 CONF_TRANSPORT: Final = "transport"
 CONF_DECO_METHOD: Final = "deco_update_method"
 

@@ -13,7 +13,6 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    CONCENTRATION_PARTS_PER_MILLION,
     LIGHT_LUX,
     PERCENTAGE,
     EntityCategory,
@@ -25,6 +24,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .const import PARTS_PER_MILLION
 from .coordinator import InvisOutletConfigEntry
 from .device_state import SENSORS
 from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
@@ -99,7 +99,7 @@ SENSOR_DESCRIPTIONS: tuple[InvisDecoSensorEntityDescription, ...] = (
         key="co2_equivalent",
         translation_key="co2_equivalent",
         device_class=SensorDeviceClass.CO2,
-        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        native_unit_of_measurement=PARTS_PER_MILLION,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         exists_fn=reports("co2"),
@@ -109,7 +109,7 @@ SENSOR_DESCRIPTIONS: tuple[InvisDecoSensorEntityDescription, ...] = (
         key="bvoc_equivalent",
         translation_key="bvoc_equivalent",
         device_class=SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
-        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        native_unit_of_measurement=PARTS_PER_MILLION,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         exists_fn=reports("bvoc"),

@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from .accessories import DeviceApi
+from .answers import Callback
 from .device import SimulatedDevice
 from .faults import Faults
 from .jobs import Jobs
@@ -133,8 +134,10 @@ class InvisOutletSimulator(LinkServer):
     async def push(self, callback_name: int, args: Any) -> None:
         """Push a message to every connected client (random packetID, no PUBACK)."""
         message = self._push_message(callback_name, args)
-        _LOGGER.info(
-            "Push %s %s to %d client(s)", callback_name, args, len(self._clients)
+        # Readings arrive every few seconds; at info they would bury everything else.
+        level = logging.DEBUG if callback_name == Callback.SENSORS else logging.INFO
+        _LOGGER.log(
+            level, "Push %s %s to %d client(s)", callback_name, args, len(self._clients)
         )
         await asyncio.gather(*(client.send(message) for client in list(self._clients)))
 
