@@ -24,8 +24,13 @@ async def serve(count: int) -> None:
     async with AsyncExitStack() as stack:
         outlets = []
         for index in range(count):
+            # Each its own serials and MAC addresses, as real outlets have: outlets
+            # sharing an address would be one device that flips at every poll.
             device = SimulatedDevice(
-                serial=f"11A1F7{index:05X}", deco_serial=f"0003C{index:05X}"
+                serial=f"11A1F7{index:05X}",
+                mac=_mac(0x24_0A_C4_00_00_00 + index),
+                deco_serial=f"0003C{index:05X}",
+                deco_mac=_mac(0x24_0A_C4_80_00_00 + index),
             )
             simulator = InvisOutletSimulator(device=device)
             await stack.enter_async_context(simulator)
@@ -33,6 +38,11 @@ async def serve(count: int) -> None:
         sys.stdout.write(json.dumps(outlets) + "\n")
         sys.stdout.flush()
         await stop.wait()
+
+
+def _mac(value: int) -> str:
+    """Return a MAC address written as the outlet writes it."""
+    return ":".join(f"{byte:02X}" for byte in value.to_bytes(6))
 
 
 if __name__ == "__main__":

@@ -7,16 +7,18 @@ where only the integration's handling does.
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 from dataclasses import replace
 import json
 from typing import Any
 from unittest.mock import MagicMock
 
 from homeassistant.components.update.const import ATTR_INSTALLED_VERSION
-from homeassistant.const import CONF_HOST
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.discovery_flow import DiscoveryKey
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -24,11 +26,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.invisoutlet.const import DOMAIN
+from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
 
 from .common import DECO_SERIAL, FIRMWARE, SERIAL, get_device
 from .library_mock import outlet_info, push
-from .simulator import InvisOutletSimulator
+from .simulator import InvisOutletSimulator, SimulatedDevice
 from .waiting import wait_until
 
 # A stall longer than this would show as a frozen UI; the issue says "a few hundred".
@@ -202,3 +204,38 @@ async def test_ipv6_address_gives_a_working_device_link(
     )
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert get_device(hass, SERIAL).configuration_url == "http://[fe80::1]"
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_outlets_reporting_a_placeholder_mac_stay_separate_devices(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry
+) -> None:
+    """Two outlets that both say 00:00:00:00:00:00 stay two devices, not one."""
+    placeholder = "00:00:00:00:00:00"
+    async with AsyncExitStack() as stack:
+        for index in range(2):
+            device = SimulatedDevice(
+                serial=f"11A1F7000A{index}",
+                mac=placeholder,
+                deco_serial=f"0003C0000{index}",
+                deco_mac=placeholder,
+            )
+            simulator = InvisOutletSimulator(device=device)
+            await stack.enter_async_context(simulator)
+            MockConfigEntry(
+                domain=DOMAIN,
+                unique_id=device.serial,
+                data={
+                    CONF_HOST: "127.0.0.1",
+                    CONF_TRANSPORT: "tcp",
+                    CONF_PORT: simulator.tcp_port,
+                },
+            ).add_to_hass(hass)
+        # Setting up the integration sets up both entries.
+        assert await async_setup_component(hass, DOMAIN, {})
+        await hass.async_block_till_done()
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+            assert len(devices) == 2  # its outlet and its InvisDeco, no one else's
+            assert all(device.connections == set() for device in devices)
+            await hass.config_entries.async_unload(entry.entry_id)

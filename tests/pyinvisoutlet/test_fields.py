@@ -19,6 +19,7 @@ from custom_components.invisoutlet.pyinvisoutlet.fields import (
     as_float,
     as_int,
     as_list,
+    as_mac,
     as_pair,
     as_text,
     clean_text,
@@ -130,6 +131,36 @@ def test_as_text_of_another_type_is_rejected(value: Any) -> None:
     """A flag, list or object where text belongs is a protocol error."""
     with pytest.raises(InvisOutletProtocolError, match="key is not text"):
         as_text({"key": value}, "key")
+
+
+# as_mac -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mac",
+    ["24:0A:C4:12:34:56", "24-0a-c4-12-34-56", "240AC4123456", "0e:00:00:00:00:01"],
+)
+def test_as_mac_reads_an_address_as_the_device_writes_it(mac: str) -> None:
+    """A MAC address in any usual spelling is kept as sent."""
+    assert as_mac({"MAC": mac}, "MAC") == mac
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "00:00:00:00:00:00",
+        "FF:FF:FF:FF:FF:FF",
+        "24:0A:C4:12:34",
+        "24:0A:C4:12:34:5G",
+        "24:0A-C4:12:34:56",
+        "not a mac",
+        "Unknown",
+        None,
+    ],
+)
+def test_as_mac_of_a_placeholder_or_garbage_is_none(value: str | None) -> None:
+    """Placeholders and garbage are no address: devices never merge over them."""
+    assert as_mac({"MAC": value}, "MAC") is None
 
 
 # as_int -----------------------------------------------------------------------------

@@ -13,6 +13,9 @@ MAX_TEXT = 64
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Values the firmware reports while a module is in a bad state (protocol.md §4.8).
 _UNKNOWN_TEXT = frozenset({"", "unknown"})
+_MAC = re.compile(r"[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}", re.IGNORECASE)
+# Placeholders, not addresses: taken as one, they would merge every such device.
+_NO_MAC = frozenset({"000000000000", "ffffffffffff"})
 
 
 def clean_text(value: str, limit: int = MAX_TEXT) -> str:
@@ -67,6 +70,15 @@ def as_text(block: dict[str, Any], key: str) -> str | None:
         raise InvisOutletProtocolError(msg)
     value = clean_text(value)
     return None if value.lower() in _UNKNOWN_TEXT else value
+
+
+def as_mac(block: dict[str, Any], key: str) -> str | None:
+    """Return a MAC address field; None unless it is one device's address."""
+    value = as_text(block, key)
+    if value is None or not _MAC.fullmatch(value):
+        return None
+    digits = re.sub("[:-]", "", value).lower()
+    return None if digits in _NO_MAC else value
 
 
 def as_bool(value: object, what: str) -> bool:

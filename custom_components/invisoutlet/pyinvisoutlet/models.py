@@ -8,7 +8,15 @@ from typing import Any, Self
 
 from .const import DecoKind, FirmwareComponent, Outlet
 from .exceptions import InvisOutletProtocolError
-from .fields import as_block, as_bool, as_int, as_list, as_text, clean_text
+from .fields import (
+    as_block,
+    as_bool,
+    as_int,
+    as_list,
+    as_mac,
+    as_text,
+    clean_text,
+)
 
 _VERSION = re.compile(r"v?(\d+(?:\.\d+)*)")
 
@@ -28,7 +36,7 @@ class OutletModule:
         """Parse the IM block."""
         return cls(
             serial=as_text(block, "sn"),
-            mac=as_text(block, "MAC"),
+            mac=as_mac(block, "MAC"),
             device=as_text(block, "device"),
             fw_rev=as_text(block, "fw_rev"),
             hw_rev=as_text(block, "hw_rev"),
@@ -53,7 +61,7 @@ class DecoModule:
         return cls(
             online=as_bool(block.get("online", True), "PM.online"),
             serial=as_text(block, "sn"),
-            mac=as_text(block, "MAC"),
+            mac=as_mac(block, "MAC"),
             device=as_text(block, "device"),
             model=as_text(block, "type"),
             fw_rev=as_text(block, "fw_rev"),
