@@ -10,7 +10,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
@@ -28,7 +28,7 @@ from .coordinator import (
 )
 from .firmware import InvisOutletFirmwareCoordinator
 from .pyinvisoutlet import Firmware, InvisOutlet, InvisOutletConnectionError, Transport
-from .repairs import mqtt_issue_id
+from .repairs import async_delete_entry_issues
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -108,8 +108,8 @@ async def async_unload_entry(
 async def async_remove_entry(
     hass: HomeAssistant, entry: InvisOutletConfigEntry
 ) -> None:
-    """Remove the entry's repair: nothing is left to fix."""
-    ir.async_delete_issue(hass, DOMAIN, mqtt_issue_id(entry.entry_id))
+    """Remove the entry's repairs: nothing is left to fix."""
+    async_delete_entry_issues(hass, entry.entry_id)
 
 
 async def _async_close(data: InvisOutletRuntimeData) -> None:

@@ -28,7 +28,11 @@ from .pyinvisoutlet import (
     InvisOutletError,
     OutletInfo,
 )
-from .repairs import async_check_mqtt_discovery
+from .repairs import (
+    async_check_mqtt_discovery,
+    async_clear_device_mismatch,
+    async_report_device_mismatch,
+)
 
 if TYPE_CHECKING:
     from .firmware import InvisOutletFirmwareCoordinator
@@ -90,6 +94,8 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         self._part_listeners: dict[Part[Any], list[CALLBACK_TYPE]] = {}
         # Until when the outlet is away because it was asked to restart.
         self._restarting_until: datetime | None = None
+        # The serial of another outlet answering at the address (a moved lease).
+        self._stranger: str | None = None
         self._unsubscribes = [
             client.subscribe(OutletInfo, self._info_seen),
             client.subscribe_link(self._link_changed),
@@ -106,6 +112,8 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             # An install reads device information itself while it runs.
             if self._state is None or not self.firmware.installing:
                 await self._read_info()
+            if self._stranger is not None:
+                raise self._mismatch(self._stranger)
             for part in PARTS:
                 if self._state is not None and part.wanted(self._state):
                     await self._read(part)
@@ -147,22 +155,36 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             self._part_seen(part, value)
 
     def _checked(self, state: DeviceState) -> DeviceState:
-        """Refuse another device; keep the device registry current."""
-        info = state.info
-        if info.serial != self.config_entry.unique_id:
-            raise ConfigEntryError(
-                translation_domain=DOMAIN,
-                translation_key="device_mismatch",
-                translation_placeholders={
-                    "host": self.client.host,
-                    "expected": str(self.config_entry.unique_id),
-                    "found": info.serial,
-                },
-            )
+        """Keep the device registry current; the right outlet answers."""
+        async_clear_device_mismatch(self.hass, self.config_entry)
         async_sync_devices(
-            self.hass, self.config_entry.entry_id, info, self.client.host
+            self.hass, self.config_entry.entry_id, state.info, self.client.host
         )
         return state
+
+    def _mismatch(self, found: str) -> ConfigEntryError:
+        """Raise the repair, and return the error: another outlet answers."""
+        async_report_device_mismatch(
+            self.hass, self.config_entry, self.client.host, found
+        )
+        return ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="device_mismatch",
+            translation_placeholders={
+                "host": self.client.host,
+                "expected": str(self.config_entry.unique_id),
+                "found": found,
+            },
+        )
+
+    @callback
+    def _stranger_seen(self, serial: str) -> None:
+        """Another outlet answers at the address: show it, take nothing it says."""
+        known = self._stranger is not None
+        self._stranger = serial
+        if not known and self._publishing:
+            # Unavailable at once: commands must not reach the other outlet.
+            self.async_set_update_error(self._mismatch(serial))
 
     def _went_away(self, err: InvisOutletError) -> None:
         """Log once that the outlet is unavailable."""
@@ -207,15 +229,18 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
     def _info_seen(self, info: OutletInfo) -> None:
         """Take device information, whoever read it, or pushed by the outlet."""
         self._arrivals[OutletInfo] += 1
+        if info.serial != self.config_entry.unique_id:
+            self._stranger_seen(info.serial)
+            return
+        # Shown as back by the next refresh (the link's return starts one).
+        self._stranger = None
         previous = self._state
         if previous is not None and previous.info == info:
             return  # a poll that found nothing new rewrites nothing
         if previous is None:
             self._state = DeviceState(info=info)
-        elif info.serial == previous.info.serial:
-            self._state = _with_deco(previous, info)
         else:
-            return
+            self._state = _with_deco(previous, info)
         if not self._publishing:
             return
         if previous is not None and _deco_arrived(previous.info, info):
@@ -238,8 +263,8 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
     def _part_seen(self, part: Part[Any], value: Any) -> None:
         """Take a new value of one part; only its own listeners hear of it."""
         self._arrivals[part] += 1
-        if self._state is None:
-            return
+        if self._state is None or self._stranger is not None:
+            return  # nothing another outlet says is this one's
         state = part.store(self._state, value)
         if state == self._state:
             return

@@ -1,4 +1,4 @@
-"""The repair for the outlet's own MQTT discovery, which duplicates our entities."""
+"""The integration's repairs: another device at the address, and MQTT duplicates."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # again, when the outlet publishes its discovery anew).
 CONF_DISCOVERY_CLEARED = "discovery_cleared"
 ISSUE_MQTT_DISCOVERY = "mqtt_discovery"
+ISSUE_DEVICE_MISMATCH = "device_mismatch"
 
 # What a fix-flow step returns: FlowResult on 2025.4, RepairsFlowResult on newer
 # releases; the two are not assignable to each other.
@@ -30,6 +31,49 @@ type FixFlowResult = Any
 def mqtt_issue_id(entry_id: str) -> str:
     """Return the issue id of one entry's MQTT discovery repair."""
     return f"{ISSUE_MQTT_DISCOVERY}_{entry_id}"
+
+
+def mismatch_issue_id(entry_id: str) -> str:
+    """Return the issue id of one entry's device-mismatch repair."""
+    return f"{ISSUE_DEVICE_MISMATCH}_{entry_id}"
+
+
+@callback
+def async_report_device_mismatch(
+    hass: HomeAssistant, entry: InvisOutletConfigEntry, host: str, found: str
+) -> None:
+    """Raise the repair: another outlet answers at the entry's address."""
+    # Not fixable here: the way out is the entry's Reconfigure, which checks the
+    # device at the new address and reloads the entry (deleting this issue).
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        mismatch_issue_id(entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_DEVICE_MISMATCH,
+        translation_placeholders={
+            "title": entry.title,
+            "host": host,
+            "expected": str(entry.unique_id),
+            "found": found,
+        },
+    )
+
+
+@callback
+def async_clear_device_mismatch(
+    hass: HomeAssistant, entry: InvisOutletConfigEntry
+) -> None:
+    """Delete the device-mismatch repair: the right outlet answers."""
+    ir.async_delete_issue(hass, DOMAIN, mismatch_issue_id(entry.entry_id))
+
+
+@callback
+def async_delete_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete every repair of an entry."""
+    for issue_id in (mqtt_issue_id(entry_id), mismatch_issue_id(entry_id)):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback
