@@ -81,9 +81,13 @@ def redirect_guard() -> aiohttp.TraceConfig:
     return guard
 
 
+# One encoder for every request: json.dumps with separators builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def encode(message: dict[str, Any]) -> str:
     """Serialise a request as compact JSON."""
-    return json.dumps(message, separators=(",", ":"))
+    return _ENCODER.encode(message)
 
 
 class TcpConnection:
