@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 import datetime as dt
 import gc
@@ -28,13 +26,9 @@ import tracemalloc
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant import const as ha_const, loader
+from homeassistant import const as ha_const
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 import psutil
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_test_home_assistant,
-)
 
 from custom_components.invisoutlet.const import RECONNECT_BACKOFF
 from custom_components.invisoutlet.pyinvisoutlet import (
@@ -42,11 +36,24 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutlet,
     JsonStreamDecoder,
 )
+from devtools.bench_device import (
+    command_latencies,
+    pushed_readings_cpu,
+    unchanged_push_cost,
+)
+from devtools.bench_harness import (
+    ROOT,
+    WAIT,
+    add_outlet,
+    home_assistant,
+    outlet_of,
+    percentile,
+    run_fleet,
+    until,
+)
 from tests.simulator import InvisOutletSimulator, OtaTiming, SimulatedDevice
 
-ROOT = Path(__file__).resolve().parent.parent
 FIRMWARE = "update.invisoutlet_{serial}_firmware"
-WAIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,11 @@ class Sizes:
     otas: int = 20
     soak_pushes: int = 1000
     soak_reconnects: int = 100
+    commands: int = 200
+    unchanged_pushes: int = 20_000
+    pushing_seconds: float = 30.0
+    # How long set-up outlets are left alone before a figure is taken.
+    settle_seconds: float = 5.0
     repeats: int = 5
 
 
@@ -75,6 +87,10 @@ SMOKE = Sizes(
     otas=2,
     soak_pushes=30,
     soak_reconnects=3,
+    commands=4,
+    unchanged_pushes=50,
+    pushing_seconds=0.5,
+    settle_seconds=0.2,
     repeats=1,
 )
 
@@ -112,43 +128,6 @@ class Figure:
             f"| {self.name} | {self.target} | {self.median:.3g} {self.unit} | "
             f"{spread} | {met} | {self.note} |"
         )
-
-
-# Home Assistant and the simulator -----------------------------------------------------
-
-
-@asynccontextmanager
-async def home_assistant() -> AsyncIterator[HomeAssistant]:
-    """Run an in-process Home Assistant that loads this custom integration."""
-    async with async_test_home_assistant() as hass:
-        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-        yield hass
-        await hass.async_stop(force=True)
-
-
-async def add_outlet(hass: HomeAssistant, serial: str, port: int) -> MockConfigEntry:
-    """Add and set up an entry for one simulated outlet."""
-    entry = MockConfigEntry(
-        domain="invisoutlet",
-        unique_id=serial,
-        title=f"InvisOutlet {serial}",
-        data={"host": "127.0.0.1", "transport": "tcp", "port": port},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-def outlet_of(simulator: InvisOutletSimulator) -> tuple[str, int]:
-    """Return a simulator's serial and TCP port."""
-    return simulator.device.serial, simulator.tcp_port
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Return the value below which `share` of the values lie."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 # Figures ------------------------------------------------------------------------------
@@ -273,9 +252,10 @@ async def fleet(outlets: int, idle_seconds: float) -> dict[str, float]:
     """Load many outlets in one Home Assistant: how long it takes, then idle CPU."""
     process = psutil.Process()
     async with (
-        run_fleet_simulators(outlets) as ports,
+        run_fleet(outlets) as simulated,
         home_assistant() as hass,
     ):
+        ports = simulated.outlets
         # The first outlet pays for imports and caches; the others are what scales.
         await add_outlet(hass, *ports[0])
         start = time.perf_counter()
@@ -293,9 +273,10 @@ async def fleet_memory(outlets: int) -> dict[str, float]:
     """Load many outlets again, tracing allocations (slower): memory each."""
     process = psutil.Process()
     async with (
-        run_fleet_simulators(outlets) as ports,
+        run_fleet(outlets) as simulated,
         home_assistant() as hass,
     ):
+        ports = simulated.outlets
         await add_outlet(hass, *ports[0])
         gc.collect()
         rss = process.memory_info().rss
@@ -311,27 +292,6 @@ async def fleet_memory(outlets: int) -> dict[str, float]:
         "heap_mib_per_outlet": heap_each / 2**20,
         "rss_mib_per_outlet": rss_each / 2**20,
     }
-
-
-@asynccontextmanager
-async def run_fleet_simulators(count: int) -> AsyncIterator[list[tuple[str, int]]]:
-    """Run `count` simulators in a child process, so they cost this process nothing."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "devtools.bench_fleet",
-        str(count),
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    async with asyncio.timeout(60):
-        line = await process.stdout.readline()
-    try:
-        yield [(serial, port) for serial, port in json.loads(line)]
-    finally:
-        process.terminate()
-        await process.wait()
 
 
 async def reconnect_times(count: int) -> list[float]:
@@ -429,7 +389,7 @@ async def soak(pushes: int, reconnects: int) -> dict[str, float]:
         await _push_burst(simulator, pushes)
         for _ in range(reconnects):
             await simulator.drop_connections()
-            await _until(lambda: client.connected)
+            await until(lambda: client.connected)
         await hass.async_block_till_done()
         gc.collect()
         after = (_python_memory(), len(asyncio.all_tasks()))
@@ -451,13 +411,6 @@ async def _push_burst(simulator: InvisOutletSimulator, count: int) -> None:
 def _python_memory() -> float:
     """Return the process's resident memory in MiB."""
     return float(psutil.Process().memory_info().rss) / 2**20
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    """Wait until condition() holds."""
-    async with asyncio.timeout(WAIT):
-        while not condition():  # noqa: ASYNC110 - the condition is another task's state
-            await asyncio.sleep(0.005)
 
 
 # Running and reporting ----------------------------------------------------------------
@@ -511,7 +464,37 @@ async def run(sizes: Sizes) -> tuple[list[Figure], dict[str, float]]:
         "",
         note="with the whole-device re-read after each of its two restarts",
     )
+    commands = {
+        kind: Figure(f"{kind}: action → device → state, p99", "≤ 5 ms", "ms", limit=5.0)
+        for kind in ("switch", "light")
+    }
+    unchanged = Figure(
+        "push that changes nothing: CPU per push", "≤ 50 µs", "µs", limit=50.0
+    )
+    unchanged_states = Figure(
+        "push that changes nothing: states written", "0", "", limit=0.0
+    )
+    pushing = Figure(
+        "CPU, 50 outlets pushing readings every second",
+        "≤ 2 % of a core",
+        "%",
+        limit=2.0,
+        note="every reading changes at every push (the simulator's drift): "
+        "~190 state writes/s, most of the CPU Home Assistant's own",
+    )
     for _ in range(sizes.repeats):
+        for kind, values in (await command_latencies(sizes.commands)).items():
+            commands[kind].values.append(1000 * percentile(values, 0.99))
+        cost, written = await unchanged_push_cost(
+            sizes.unchanged_pushes, sizes.settle_seconds
+        )
+        unchanged.values.append(1e6 * cost)
+        unchanged_states.values.append(written)
+        pushing.values.append(
+            await pushed_readings_cpu(
+                sizes.outlets, sizes.pushing_seconds, sizes.settle_seconds
+            )
+        )
         latencies, raw = await push_latency(sizes.pushes)
         latency.values.append(1000 * percentile(latencies, 0.99))
         p50.values.append(1000 * statistics.median(latencies))
@@ -546,6 +529,10 @@ async def run(sizes: Sizes) -> tuple[list[Figure], dict[str, float]]:
         ota,
         *install_requests.values(),
         all_requests,
+        *commands.values(),
+        unchanged,
+        unchanged_states,
+        pushing,
     ]
     return figures, soaked
 
@@ -581,13 +568,15 @@ Machine: {machine()}.
 Each figure is the median of {sizes.repeats} runs, with the spread (min-max) of the
 runs. Sizes per run: {sizes.pushes} progress pushes, a {sizes.decoder_messages}-message
 recorded stream, {sizes.setups} set-ups, {sizes.outlets} outlets idle for
-{sizes.idle_seconds:.0f} s, {sizes.reconnects} reconnects, {sizes.otas} updates. Ratios
-are measured side by side in the same run. Home Assistant runs in process (the test
+{sizes.idle_seconds:.0f} s, {sizes.reconnects} reconnects, {sizes.otas} updates,
+{sizes.commands} actions per entity, {sizes.unchanged_pushes} unchanged pushes,
+{sizes.outlets} outlets pushing readings for {sizes.pushing_seconds:.0f} s. Ratios are
+measured side by side in the same run. Home Assistant runs in process (the test
 harness's instance); the simulator runs in the same process except for the 50-outlet
-figures, where it runs in a child process so its cost is not counted; each simulated
-outlet and InvisDeco there has its own serial and MAC address. The 50 outlets are
-loaded twice: timed, then again with tracemalloc for the memory figures (tracing
-slows loading several times over).
+figures and the unchanged pushes, where it runs in a child process so its cost is not
+counted; each simulated outlet and InvisDeco there has its own serial and MAC address.
+The 50 outlets are loaded twice: timed, then again with tracemalloc for the memory
+figures (tracing slows loading several times over).
 
 | Figure | Target | Median | Spread | Met | Note |
 |---|---|---|---|---|---|
