@@ -47,6 +47,8 @@ class Part[T]:
     read: Callable[[InvisOutlet], Coroutine[Any, Any, T]]
     wanted: Callable[[DeviceState], bool]
     store: Callable[[DeviceState, T], DeviceState]
+    # Where it is kept: None until the device has reported it.
+    value: Callable[[DeviceState], T | None]
     # Whether the device pushes it when it changes.
     pushed: bool = False
 
@@ -56,6 +58,7 @@ OUTLETS = Part(
     read=lambda client: client.outlets(),
     wanted=lambda _: True,
     store=lambda state, value: replace(state, outlets=value),
+    value=lambda state: state.outlets,
     pushed=True,
 )
 NAMES = Part(
@@ -63,12 +66,14 @@ NAMES = Part(
     read=lambda client: client.accessory_names(),
     wanted=lambda _: True,
     store=lambda state, value: replace(state, names=value),
+    value=lambda state: state.names,
 )
 SENSORS = Part(
     model=SensorReadings,
     read=lambda client: client.sensors(),
     wanted=lambda state: state.info.deco_present,
     store=lambda state, value: replace(state, sensors=value),
+    value=lambda state: state.sensors,
     pushed=True,
 )
 NIGHTLIGHT = Part(
@@ -76,6 +81,7 @@ NIGHTLIGHT = Part(
     read=lambda client: client.nightlight(),
     wanted=lambda state: state.deco_kind is DecoKind.PRO,
     store=lambda state, value: replace(state, nightlight=value),
+    value=lambda state: state.nightlight,
     pushed=True,
 )
 COLOR_LIGHT = Part(
@@ -83,6 +89,7 @@ COLOR_LIGHT = Part(
     read=lambda client: client.color_light(),
     wanted=lambda state: state.deco_kind is DecoKind.AURA,
     store=lambda state, value: replace(state, color_light=value),
+    value=lambda state: state.color_light,
     pushed=True,
 )
 
@@ -99,6 +106,7 @@ CONFIGURATION = Part(
     read=lambda client: client.configuration(),
     wanted=lambda _: True,
     store=_with_configuration,
+    value=lambda state: state.configuration,
 )
 # Whether the outlet is connected to its MQTT broker: asked only while MQTT is on.
 MQTT = Part(
@@ -108,6 +116,7 @@ MQTT = Part(
         state.configuration is not None and state.configuration.mqtt_enabled
     ),
     store=lambda state, value: replace(state, mqtt_connected=value),
+    value=lambda state: state.mqtt_connected,
 )
 # MQTT after the settings: whether to ask depends on the settings just read.
 PARTS: tuple[Part[Any], ...] = (

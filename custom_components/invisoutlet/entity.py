@@ -78,6 +78,12 @@ class PartEntity(InvisOutletEntity):
     # What the entity showed when its state was last written.
     _shown: tuple[object, ...] | None = None
 
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the outlet answers and has reported this entity's part."""
+        return super().available and self.part.value(self.coordinator.data) is not None
+
     @override
     async def async_added_to_hass(self) -> None:
         """Follow the pushes of this entity's part."""

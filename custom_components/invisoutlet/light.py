@@ -209,12 +209,6 @@ class InvisDecoNightlightEntity(PartEntity, InvisDecoEntity, LightEntity):
 
     @property
     @override
-    def available(self) -> bool:
-        """Return whether the InvisDeco is there and has reported its nightlight."""
-        return super().available and self.coordinator.data.nightlight is not None
-
-    @property
-    @override
     def is_on(self) -> bool | None:
         """Return whether the nightlight is lit (at 0 % it is dark)."""
         state = self.coordinator.data.nightlight
@@ -241,27 +235,26 @@ class InvisDecoNightlightEntity(PartEntity, InvisDecoEntity, LightEntity):
         await self.coordinator.client.set_nightlight(on=False, brightness=self.level)
 
 
-class InvisDecoColorLightEntity(PartEntity, InvisDecoEntity, LightEntity):
-    """The InvisDeco Aura's colour light, summed up as one colour and brightness."""
+class ColorLightPartEntity(PartEntity, InvisDecoEntity):
+    """An entity of the Aura's colour light: the light itself, or its effect speed."""
 
     part = COLOR_LIGHT
-    # Home Assistant only reads these class defaults; none is ever changed.
-    _attr_supported_color_modes = {ColorMode.COLOR_TEMP, ColorMode.HS}  # noqa: RUF012
-    _attr_supported_features = LightEntityFeature.EFFECT
-    _attr_min_color_temp_kelvin = MIN_KELVIN
-    _attr_max_color_temp_kelvin = MAX_KELVIN
-    _attr_effect_list = [EFFECT_OFF, *EFFECTS]  # noqa: RUF012
 
     @property
     def settings(self) -> ColorLightSettings:
         """Return what the light shows, as settings that would show it again."""
         return ColorLightSettings.of(self.coordinator.data.color_light or UNKNOWN)
 
-    @property
-    @override
-    def available(self) -> bool:
-        """Return whether the InvisDeco is there and has reported its light."""
-        return super().available and self.coordinator.data.color_light is not None
+
+class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
+    """The InvisDeco Aura's colour light, summed up as one colour and brightness."""
+
+    # Home Assistant only reads these class defaults; none is ever changed.
+    _attr_supported_color_modes = {ColorMode.COLOR_TEMP, ColorMode.HS}  # noqa: RUF012
+    _attr_supported_features = LightEntityFeature.EFFECT
+    _attr_min_color_temp_kelvin = MIN_KELVIN
+    _attr_max_color_temp_kelvin = MAX_KELVIN
+    _attr_effect_list = [EFFECT_OFF, *EFFECTS]  # noqa: RUF012
 
     @property
     @override

@@ -15,10 +15,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import InvisOutletConfigEntry
-from .device_state import COLOR_LIGHT
-from .entity import InvisDecoEntity, PartEntity, async_add_deco_entities
+from .entity import InvisDecoEntity, async_add_deco_entities
 from .helpers import invisoutlet_action
-from .light import UNKNOWN, ColorLightSettings
+from .light import ColorLightPartEntity
 from .pyinvisoutlet import DecoKind, DecoModule, Setting
 from .switch import InvisDecoSettingEntity, SettingEntityDescription
 
@@ -122,16 +121,8 @@ async def async_setup_entry(
     async_add_deco_entities(entry, async_add_entities, deco_entities)
 
 
-class InvisDecoEffectSpeedEntity(PartEntity, InvisDecoEntity, NumberEntity):
+class InvisDecoEffectSpeedEntity(ColorLightPartEntity, NumberEntity):
     """How fast the colour light's effect runs, 0 to 7."""
-
-    part = COLOR_LIGHT
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Return whether the InvisDeco is there and has reported its light."""
-        return super().available and self.coordinator.data.color_light is not None
 
     @property
     @override
@@ -144,8 +135,7 @@ class InvisDecoEffectSpeedEntity(PartEntity, InvisDecoEntity, NumberEntity):
     @override
     async def async_set_native_value(self, /, value: float) -> None:
         """Send the speed with the light as it is: its effect, colour and level."""
-        current = ColorLightSettings.of(self.coordinator.data.color_light or UNKNOWN)
-        await replace(current, speed=round(value)).send(self.coordinator.client)
+        await replace(self.settings, speed=round(value)).send(self.coordinator.client)
 
 
 class InvisDecoSettingNumberEntity(InvisDecoSettingEntity, NumberEntity):

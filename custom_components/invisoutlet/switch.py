@@ -171,12 +171,6 @@ class InvisOutletSwitchEntity(PartEntity, SwitchEntity):
 
     @property
     @override
-    def available(self) -> bool:
-        """Return whether the outlet answers and has reported its outlets."""
-        return super().available and self.coordinator.data.outlets is not None
-
-    @property
-    @override
     def is_on(self) -> bool | None:
         """Return whether the outlet is on."""
         outlets = self.coordinator.data.outlets
