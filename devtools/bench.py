@@ -303,7 +303,7 @@ async def reconnect_times(count: int) -> list[float]:
         up = asyncio.Event()
         client.subscribe_link(lambda is_up: up.set() if is_up else None)
         await client.connect()
-        client.expect_reboot(True)
+        client._link.expect_reboot(True)
         times = []
         for _ in range(count):
             up.clear()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from unittest.mock import AsyncMock, MagicMock, patch
+from typing import Any
+from unittest.mock import AsyncMock, MagicMock, create_autospec, patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -14,13 +15,19 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
     Backoff,
+    Firmware,
     OtaTimeouts,
     ProbeResult,
     Transport,
 )
 
 from .common import SERIAL
-from .library_mock import outlet_info, prepare_client, prepare_firmware
+from .library_mock import (
+    keep_device,
+    outlet_info,
+    prepare_client,
+    prepare_firmware,
+)
 from .simulator import InvisOutletSimulator, SimulatedDevice
 from .snapshots import PerReleaseSnapshots
 
@@ -152,19 +159,33 @@ def config_entry() -> MockConfigEntry:
 
 
 @pytest.fixture
-def mock_invisoutlet() -> Iterator[MagicMock]:
-    """Patch the client where the integration imports it; answer from fixtures."""
-    with patch("custom_components.invisoutlet.InvisOutlet", autospec=True) as cls:
-        prepare_client(cls.return_value)
-        yield cls.return_value
+def unbounded_writes() -> Iterator[None]:
+    """Lift the bound on state writes per second, for tests that show many states."""
+    with patch("custom_components.invisoutlet.entity.WRITES_PER_SECOND", 10**6):
+        yield
 
 
 @pytest.fixture
-def mock_firmware() -> Iterator[MagicMock]:
-    """Patch the firmware installer where the integration imports it."""
-    with patch("custom_components.invisoutlet.Firmware", autospec=True) as cls:
-        prepare_firmware(cls.return_value)
-        yield cls.return_value
+def mock_firmware() -> MagicMock:
+    """Return an autospecced installer: the mocked client's `firmware`."""
+    firmware: MagicMock = create_autospec(Firmware, instance=True)
+    prepare_firmware(firmware)
+    return firmware
+
+
+@pytest.fixture
+def mock_invisoutlet(mock_firmware: MagicMock) -> Iterator[MagicMock]:
+    """Patch the client where the integration imports it; answer from fixtures."""
+    with patch("custom_components.invisoutlet.InvisOutlet", autospec=True) as cls:
+        client = cls.return_value
+        prepare_client(client)
+
+        def construct(*_args: Any, serial: str | None = None, **_kwargs: Any) -> Any:
+            keep_device(client, mock_firmware, serial)
+            return client
+
+        cls.side_effect = construct
+        yield client
 
 
 @pytest.fixture

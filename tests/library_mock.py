@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import json
 from pathlib import Path
+from types import MethodType
 from typing import Any, cast
 from unittest.mock import MagicMock
 
@@ -20,13 +21,16 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     AccessoryNames,
     ColorLightState,
     DeviceConfiguration,
+    DevicePart,
     FirmwareStatus,
+    InvisOutlet,
     NightlightState,
     OutletInfo,
     OutletStates,
     SensorReadings,
     Transport,
 )
+from custom_components.invisoutlet.pyinvisoutlet.device import PART_OF_MODEL
 
 
 def load_fixture(name: str) -> Any:
@@ -95,6 +99,57 @@ def firmware_status(**im: Any) -> FirmwareStatus:
     return FirmwareStatus.from_args(args)
 
 
+# The client's own code that keeps the device: the mock runs it for real, so that
+# what the integration is given is merged exactly as the library merges it.
+REAL_METHODS = (
+    "update",
+    "subscribe_device",
+    "_read_part",
+    "_identified",
+    "_merged",
+    "_merge",
+    "_merge_info",
+    "_firmware_changed",
+    "_publish",
+)
+# Each read, and the part its answer is merged into (as the library's feeds do).
+READS = {
+    "outlet_info": DevicePart.INFO,
+    "outlets": DevicePart.OUTLETS,
+    "accessory_names": DevicePart.NAMES,
+    "sensors": DevicePart.SENSORS,
+    "nightlight": DevicePart.NIGHTLIGHT,
+    "color_light": DevicePart.COLOR_LIGHT,
+    "configuration": DevicePart.CONFIGURATION,
+    "mqtt_connected": DevicePart.MQTT,
+}
+
+
+def keep_device(client: MagicMock, firmware: MagicMock, serial: str | None) -> None:
+    """Make an autospecced client keep its device as the library does."""
+    client.serial = serial
+    client.firmware = firmware
+    client._device = None
+    client._foreign = None
+    client._early = {}
+    client._device_listeners = []
+    for name in REAL_METHODS:
+        setattr(client, name, MethodType(getattr(InvisOutlet, name), client))
+    # As the client's constructor does: the installer's news is the device's.
+    firmware.subscribe(client._firmware_changed)
+
+
+def answers(client: MagicMock, name: str) -> None:
+    """Make a read answer its return value, merged as the library merges a reply."""
+    read = getattr(client, name)
+
+    def answer(*_args: Any, **_kwargs: Any) -> Any:
+        client._merge(READS[name], read.return_value)
+        return read.return_value
+
+    read.side_effect = answer
+
+
 def prepare_client(client: MagicMock) -> None:
     """Give an autospecced client the fixture device's answers."""
     client.host = "127.0.0.1"
@@ -116,6 +171,8 @@ def prepare_client(client: MagicMock) -> None:
     # broker is not connected unless the test says so.
     client.mqtt_connected.return_value = False
     client.mqtt_discovery.return_value = True
+    for name in READS:
+        answers(client, name)
 
 
 def prepare_pro(client: MagicMock) -> None:
@@ -126,11 +183,25 @@ def prepare_pro(client: MagicMock) -> None:
 
 def prepare_firmware(firmware: MagicMock) -> None:
     """Give an autospecced Firmware the fixture's available updates, no install."""
-    firmware.status = firmware_status()
+    firmware.status = None
     firmware.progress = None
     firmware.installing = False
-    firmware.available.return_value = firmware.status
-    firmware.install.return_value = firmware.status
+    firmware.available.return_value = firmware_status()
+    firmware.install.return_value = firmware.available.return_value
+
+    async def check() -> FirmwareStatus | None:
+        if not firmware.installing:
+            await firmware.available()
+        return cast("FirmwareStatus | None", firmware.status)
+
+    def available() -> FirmwareStatus:
+        # As the library does: the answer is kept, and its news told.
+        firmware.status = firmware.available.return_value
+        firmware_changed(firmware)
+        return cast("FirmwareStatus", firmware.status)
+
+    firmware.check.side_effect = check
+    firmware.available.side_effect = available
 
 
 def listeners_of(client: MagicMock, model: type[Any]) -> list[Callable[[Any], None]]:
@@ -146,6 +217,7 @@ def push(client: MagicMock, model: Any) -> None:
     """Deliver a state as the library does when the device pushes it."""
     for listener in listeners_of(client, type(model)):
         listener(model)
+    client._merge(PART_OF_MODEL[type(model)], model)
 
 
 def link(client: MagicMock, up: bool) -> None:

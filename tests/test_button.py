@@ -27,7 +27,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutletTimeoutError,
 )
 
-from .library_mock import deco_info, link, no_deco_info, push
+from .library_mock import answers, deco_info, link, no_deco_info, push
 from .simulator import InvisOutletSimulator
 from .waiting import wait_until
 
@@ -139,7 +139,7 @@ async def test_outlet_back_after_a_restart_is_available_again(
     """The link back reads everything again at once."""
     await press(hass, RESTART)
     await lose_the_outlet(mock_invisoutlet, mocked_integration)
-    mock_invisoutlet.outlet_info.side_effect = None
+    answers(mock_invisoutlet, "outlet_info")
     link(mock_invisoutlet, up=True)
     await hass.async_block_till_done()
     assert state_of(hass, RESTART) != STATE_UNAVAILABLE
@@ -238,11 +238,23 @@ async def test_refused_calibration_is_a_translated_error(
 
 
 @pytest.mark.usefixtures("mocked_integration")
-async def test_unanswered_invisdeco_restart_makes_it_unavailable(
+async def test_unanswered_invisdeco_restart_is_that_commands_error(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
-    """No answer raises communication_error and shows the buttons unavailable."""
+    """No answer on a live link raises command_timeout; the buttons stay."""
     mock_invisoutlet.restart_deco.side_effect = InvisOutletTimeoutError("no answer")
+    with pytest.raises(HomeAssistantError) as error:
+        await press(hass, RESTART_DECO)
+    assert error.value.translation_key == "command_timeout"
+    assert state_of(hass, RESTART_DECO) != STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_invisdeco_restart_on_a_lost_link_makes_it_unavailable(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """A link lost under the command raises communication_error, all unavailable."""
+    mock_invisoutlet.restart_deco.side_effect = InvisOutletConnectionError("lost")
     with pytest.raises(HomeAssistantError) as error:
         await press(hass, RESTART_DECO)
     assert error.value.translation_key == "communication_error"

@@ -27,7 +27,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 )
 
 from .common import DECO_FIRMWARE, DECO_SERIAL, FIRMWARE, SERIAL, get_device
-from .library_mock import firmware_status, link, outlet_info
+from .library_mock import answers, firmware_status, link, outlet_info
 
 LOGGER_NAME = "custom_components.invisoutlet"
 
@@ -102,7 +102,7 @@ async def test_outlet_away_and_back_logs_once_each_way(
     for _ in range(3):
         await later(hass, seconds=61)
     assert state_of(hass) == STATE_UNAVAILABLE
-    mock_invisoutlet.outlet_info.side_effect = None
+    answers(mock_invisoutlet, "outlet_info")
     await later(hass, seconds=61)
     assert state_of(hass) == STATE_ON
     ours = [r for r in caplog.records if r.name.startswith(LOGGER_NAME)]

@@ -54,9 +54,9 @@ async def test_diagnostics_redact_serials_macs_and_host(
         assert secret not in text
     assert diagnostics["connected"] is True
     assert diagnostics["transport"] == "tcp"
-    assert diagnostics["device"]["outlet"]["fw_rev"] == "1.2.0"
-    assert diagnostics["firmware"]["deco_fw_available"] == "0.5.1"
-    assert diagnostics["firmware_update"] is None
+    assert diagnostics["device"]["info"]["outlet"]["fw_rev"] == "1.2.0"
+    assert diagnostics["device"]["firmware"]["deco_fw_available"] == "0.5.1"
+    assert diagnostics["device"]["progress"] is None
     assert diagnostics["entry"]["data"]["host"] == "**REDACTED**"
 
 
@@ -80,14 +80,11 @@ async def test_diagnostics_show_a_running_update(
         f"/api/diagnostics/config_entry/{init_integration.entry_id}"
     )
     diagnostics = (await response.json())["data"]
-    assert diagnostics["firmware_update"] == {
-        "target": "OUTLET",
-        "pending": ["OUTLET_FIRMWARE", "WEB_INTERFACE"],
-        "phase": "downloading",
-        "step": "OUTLET_FIRMWARE",
-        "percent": 75,
-        "external": False,
-    }
+    progress = diagnostics["device"]["progress"]
+    assert progress["target"] == "OUTLET"
+    assert progress["phase"] == "downloading"
+    assert progress["percent"] == 75
+    assert progress["external"] is False
     await hass.config_entries.async_unload(init_integration.entry_id)
     with pytest.raises(HomeAssistantError):
         await task

@@ -386,7 +386,7 @@ async def test_nightlight_brightness_is_sent_as_a_percentage(
     mock_invisoutlet.set_nightlight.assert_awaited_once_with(on=True, brightness=level)
 
 
-@pytest.mark.usefixtures("pro", "mocked_integration")
+@pytest.mark.usefixtures("pro", "unbounded_writes", "mocked_integration")
 async def test_every_nightlight_level_survives_a_round_trip(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:

@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.invisoutlet.const import DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutletCommandError,
+    InvisOutletConnectionError,
     InvisOutletTimeoutError,
 )
 
@@ -137,13 +138,26 @@ async def test_refused_calibration_is_a_translated_error(
     assert error.value.translation_key == "device_error"
 
 
-async def test_unanswered_calibration_makes_the_outlet_unavailable(
+async def test_unanswered_calibration_is_that_actions_error(
     hass: HomeAssistant,
     mock_invisoutlet: MagicMock,
     mocked_integration: MockConfigEntry,
 ) -> None:
-    """No answer raises communication_error and marks the outlet unavailable."""
+    """No answer on a live link raises command_timeout; the outlet stays."""
     mock_invisoutlet.calibrate_climate.side_effect = InvisOutletTimeoutError("late")
+    with pytest.raises(HomeAssistantError) as error:
+        await calibrate(hass, device_id=deco_id(hass), temperature=21, humidity=45)
+    assert error.value.translation_key == "command_timeout"
+    assert mocked_integration.runtime_data.device.last_update_success
+
+
+async def test_calibration_on_a_lost_link_makes_the_outlet_unavailable(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    mocked_integration: MockConfigEntry,
+) -> None:
+    """A link lost under the action raises communication_error, outlet unavailable."""
+    mock_invisoutlet.calibrate_climate.side_effect = InvisOutletConnectionError("x")
     with pytest.raises(HomeAssistantError) as error:
         await calibrate(hass, device_id=deco_id(hass), temperature=21, humidity=45)
     assert error.value.translation_key == "communication_error"

@@ -25,12 +25,20 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutletCommandError,
+    InvisOutletConnectionError,
     InvisOutletTimeoutError,
     Setting,
 )
 
 from .common import DECO_SERIAL, get_device
-from .library_mock import Writes, configuration, deco_info, no_deco_info, push
+from .library_mock import (
+    Writes,
+    answers,
+    configuration,
+    deco_info,
+    no_deco_info,
+    push,
+)
 from .simulator import InvisOutletSimulator
 
 SWITCHES = {
@@ -139,7 +147,7 @@ async def test_settings_not_read_at_setup_appear_once_read(
     mock_invisoutlet.configuration.side_effect = InvisOutletCommandError("PUBACK 0")
     await set_up(hass, config_entry)
     assert state_of(hass, TOUCH_CONTROL) is None
-    mock_invisoutlet.configuration.side_effect = None
+    answers(mock_invisoutlet, "configuration")
     await config_entry.runtime_data.device.async_refresh()
     await hass.async_block_till_done()
     assert state_of(hass, TOUCH_CONTROL) == STATE_ON
@@ -257,11 +265,23 @@ async def test_refused_setting_is_a_translated_error(
 
 
 @pytest.mark.usefixtures("mocked_integration")
-async def test_unanswered_setting_makes_the_outlet_unavailable(
+async def test_unanswered_setting_is_that_commands_error(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
-    """No answer raises communication_error and shows the settings unavailable."""
+    """No answer on a live link raises command_timeout; the settings stay."""
     mock_invisoutlet.configure.side_effect = InvisOutletTimeoutError("no answer")
+    with pytest.raises(HomeAssistantError) as error:
+        await set_value(hass, BRIGHTNESS, 50)
+    assert error.value.translation_key == "command_timeout"
+    assert state_of(hass, BRIGHTNESS) != STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_setting_on_a_lost_link_makes_the_outlet_unavailable(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """A link lost under the command raises communication_error, all unavailable."""
+    mock_invisoutlet.configure.side_effect = InvisOutletConnectionError("lost")
     with pytest.raises(HomeAssistantError) as error:
         await set_value(hass, BRIGHTNESS, 50)
     assert error.value.translation_key == "communication_error"

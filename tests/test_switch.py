@@ -30,6 +30,7 @@ from custom_components.invisoutlet.const import DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
     AccessoryNames,
     InvisOutletCommandError,
+    InvisOutletConnectionError,
     InvisOutletTimeoutError,
     Outlet,
     OutletStates,
@@ -170,11 +171,35 @@ async def test_refused_command_is_a_translated_error(
 
 
 @pytest.mark.usefixtures("mocked_integration")
-async def test_unanswered_command_makes_the_outlet_unavailable(
+async def test_unanswered_command_is_that_commands_error(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
-    """No answer raises communication_error and shows the outlet unavailable."""
+    """No answer on a live link raises command_timeout; the outlet stays on."""
     mock_invisoutlet.set_outlet.side_effect = InvisOutletTimeoutError("no answer")
+    with pytest.raises(HomeAssistantError) as error:
+        await switch(hass, SERVICE_TURN_ON, OUTLET_2)
+    assert error.value.translation_key == "command_timeout"
+    assert state_of(hass, OUTLET_1) == STATE_ON
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_command_after_an_unanswered_one_reaches_the_other_outlet(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """One command the device never answers is never an outage: the next is sent."""
+    mock_invisoutlet.set_outlet.side_effect = [InvisOutletTimeoutError("x"), None]
+    with pytest.raises(HomeAssistantError):
+        await switch(hass, SERVICE_TURN_ON, OUTLET_2)
+    await switch(hass, SERVICE_TURN_OFF, OUTLET_1)
+    mock_invisoutlet.set_outlet.assert_awaited_with(outlet=Outlet.TOP, on=False)
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_command_on_a_lost_link_makes_the_outlet_unavailable(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """A link lost under the command raises communication_error, all unavailable."""
+    mock_invisoutlet.set_outlet.side_effect = InvisOutletConnectionError("lost")
     with pytest.raises(HomeAssistantError) as error:
         await switch(hass, SERVICE_TURN_ON, OUTLET_2)
     assert error.value.translation_key == "communication_error"

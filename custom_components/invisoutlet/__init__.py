@@ -24,10 +24,10 @@ from .const import (
 from .coordinator import (
     InvisOutletConfigEntry,
     InvisOutletDeviceCoordinator,
+    InvisOutletFirmwareCoordinator,
     InvisOutletRuntimeData,
 )
-from .firmware import InvisOutletFirmwareCoordinator
-from .pyinvisoutlet import Firmware, InvisOutlet, InvisOutletConnectionError, Transport
+from .pyinvisoutlet import InvisOutlet, InvisOutletConnectionError, Transport
 from .repairs import async_delete_entry_issues
 from .services import async_setup_services
 
@@ -60,6 +60,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) 
         port=entry.data[CONF_PORT],
         request_timeout=REQUEST_TIMEOUT,
         backoff=RECONNECT_BACKOFF,
+        serial=entry.unique_id,
+        ota_timeouts=OTA_TIMEOUTS,
     )
     try:
         await client.connect()
@@ -69,11 +71,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) 
             translation_key="cannot_connect",
             translation_placeholders={"host": client.host, "error": str(err)},
         ) from err
-    firmware = Firmware(client, timeouts=OTA_TIMEOUTS)
     data = InvisOutletRuntimeData(
         client=client,
-        device=InvisOutletDeviceCoordinator(hass, entry, client, firmware),
-        firmware=InvisOutletFirmwareCoordinator(hass, entry, client, firmware),
+        device=InvisOutletDeviceCoordinator(hass, entry, client),
+        firmware=InvisOutletFirmwareCoordinator(hass, entry, client),
     )
     entry.runtime_data = data
     try:
@@ -82,7 +83,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) 
     except BaseException:
         await _async_close(data)
         raise
-    firmware.start()
+    client.firmware.start()
 
     async def _async_stop(_event: Event) -> None:
         """Close the link when Home Assistant stops (entries are not unloaded)."""
@@ -116,7 +117,6 @@ async def _async_close(data: InvisOutletRuntimeData) -> None:
     """Stop the coordinators, any install being followed, and the link."""
     await data.device.async_shutdown()
     await data.firmware.async_shutdown()
-    await data.firmware.firmware.close()
     await data.client.close()
 
 

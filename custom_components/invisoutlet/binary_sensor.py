@@ -17,19 +17,20 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import InvisOutletConfigEntry
-from .device_state import SENSORS
-from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
-from .pyinvisoutlet import SensorReadings
+from .deco_entities import async_add_deco_entities
+from .entity import InvisDecoEntity, InvisDecoEntityDescription, reports
+from .pyinvisoutlet import DevicePart, SensorReadings
 
 # Read only: the coordinator reads and takes pushes for every entity.
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class InvisDecoBinarySensorEntityDescription(BinarySensorEntityDescription):
+class InvisDecoBinarySensorEntityDescription(
+    BinarySensorEntityDescription, InvisDecoEntityDescription
+):
     """Describes one radar verdict of the InvisDeco."""
 
-    exists_fn: Callable[[SensorReadings], bool]
     value_fn: Callable[[SensorReadings], bool | None]
 
 
@@ -37,14 +38,14 @@ BINARY_SENSORS: tuple[InvisDecoBinarySensorEntityDescription, ...] = (
     InvisDecoBinarySensorEntityDescription(
         key="occupancy",
         device_class=BinarySensorDeviceClass.OCCUPANCY,
-        exists_fn=lambda readings: "occupancy_state" in readings.reported,
+        exists_fn=reports("occupancy_state"),
         # None while the radar calibrates: then nobody knows.
         value_fn=lambda readings: readings.occupied,
     ),
     InvisDecoBinarySensorEntityDescription(
         key="motion",
         device_class=BinarySensorDeviceClass.MOTION,
-        exists_fn=lambda readings: "movement_energy" in readings.reported,
+        exists_fn=reports("movement_energy"),
         value_fn=lambda readings: readings.motion,
     ),
 )
@@ -56,26 +57,26 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add occupancy and motion for an InvisDeco whose radar reports them."""
-    async_add_reading_entities(
-        entry, async_add_entities, InvisDecoBinarySensorEntity, BINARY_SENSORS
+    async_add_deco_entities(
+        entry, async_add_entities, [(InvisDecoBinarySensorEntity, BINARY_SENSORS)]
     )
 
 
-class InvisDecoBinarySensorEntity(PartEntity, InvisDecoEntity, BinarySensorEntity):
+class InvisDecoBinarySensorEntity(InvisDecoEntity, BinarySensorEntity):
     """One radar verdict; unavailable while the radar cannot tell."""
 
     entity_description: InvisDecoBinarySensorEntityDescription
-    part = SENSORS
+    part = DevicePart.SENSORS
 
     @property
     @override
     def is_on(self) -> bool | None:
         """Return the radar's verdict."""
-        readings = self.coordinator.data.sensors
+        readings = self.device.sensors
         return None if readings is None else self.entity_description.value_fn(readings)
 
     @property
     @override
-    def available(self) -> bool:
-        """Return whether the InvisDeco is there and its radar can tell."""
-        return super().available and self.is_on is not None
+    def reported(self) -> bool:
+        """Return whether the radar can tell."""
+        return self.is_on is not None

@@ -18,16 +18,19 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
-from .entity import InvisDecoEntity, InvisOutletEntity, async_add_deco_entities
+from .deco_entities import async_add_deco_entities
+from .entity import InvisDecoEntity, InvisDecoEntityDescription, InvisOutletEntity
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import OCCUPANCY_CALIBRATION_SECONDS, DecoModule
+from .pyinvisoutlet import OCCUPANCY_CALIBRATION_SECONDS
 
 # One command at a time: the outlet handles its requests one after another.
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class InvisOutletButtonEntityDescription(ButtonEntityDescription):
+class InvisOutletButtonEntityDescription(
+    ButtonEntityDescription, InvisDecoEntityDescription
+):
     """Describes one button: what pressing it asks of the device."""
 
     press_fn: Callable[[InvisOutletDeviceCoordinator], Awaitable[None]]
@@ -83,17 +86,9 @@ async def async_setup_entry(
         [InvisOutletButtonEntity(coordinator=coordinator, description=RESTART)]
     )
 
-    def deco_entities(deco: DecoModule) -> list[InvisDecoEntity]:
-        return [
-            InvisDecoButtonEntity(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-            for description in DECO_BUTTONS
-        ]
-
-    async_add_deco_entities(entry, async_add_entities, deco_entities)
+    async_add_deco_entities(
+        entry, async_add_entities, [(InvisDecoButtonEntity, DECO_BUTTONS)]
+    )
 
 
 class InvisOutletButtonEntity(InvisOutletEntity, ButtonEntity):

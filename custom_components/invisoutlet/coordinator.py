@@ -1,32 +1,41 @@
-"""Runtime data, and the coordinator of the device's state: pushed, polled, re-read."""
+"""Runtime data, and the two coordinators: the device's state and its firmware."""
 
 from __future__ import annotations
 
-import asyncio
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 import logging
-from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import DEVICE_INTERVAL, DOMAIN, LOGGER
-from .device_state import CONFIGURATION, PARTS, DeviceState, Part
+from .const import (
+    CONF_DECO_METHOD,
+    DEFAULT_DECO_METHOD,
+    DEVICE_INTERVAL,
+    DOMAIN,
+    FIRMWARE_INTERVAL,
+    LOGGER,
+    DecoMethod,
+)
 from .devices import async_sync_devices
 from .pyinvisoutlet import (
-    Firmware,
+    DecoUpdateMethod,
+    Device,
+    DevicePart,
+    FirmwareProgress,
+    FirmwareStatus,
     InvisOutlet,
     InvisOutletConnectionError,
     InvisOutletError,
-    OutletInfo,
+    InvisOutletTimeoutError,
+    InvisOutletWrongDeviceError,
+    UpdateTarget,
 )
 from .repairs import (
     async_check_mqtt_discovery,
@@ -34,17 +43,33 @@ from .repairs import (
     async_report_device_mismatch,
 )
 
-if TYPE_CHECKING:
-    from .firmware import InvisOutletFirmwareCoordinator
-
 type InvisOutletConfigEntry = ConfigEntry[InvisOutletRuntimeData]
 
 # At most one extra read per this many seconds when an InvisDeco appears.
 REREAD_COOLDOWN = 1.0
+# At most one device-registry update per this many seconds while information changes.
+SYNC_COOLDOWN = 1.0
+# At most one check of available updates per this many seconds when versions change.
+RECHECK_COOLDOWN = 10.0
+
+
+def lost_link(err: InvisOutletError, client: InvisOutlet) -> bool:
+    """Return whether an error means the outlet is gone, not one command's failure."""
+    # A command unanswered on a live link is that command's problem (a device that
+    # drops one message), never an outage of the whole outlet.
+    timed_out = isinstance(err, InvisOutletTimeoutError) and client.connected
+    return isinstance(err, InvisOutletConnectionError) and not timed_out
+
 
 # How long a restart asked for may keep the outlet away without a warning: far more
 # than a reboot takes, so an outlet that never comes back is still reported.
 RESTART_GRACE = timedelta(minutes=5)
+
+DECO_METHODS = {
+    DecoMethod.AUTOMATIC: (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET),
+    DecoMethod.WIFI: (DecoUpdateMethod.WIFI,),
+    DecoMethod.VIA_OUTLET: (DecoUpdateMethod.VIA_OUTLET,),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +81,16 @@ class InvisOutletRuntimeData:
     firmware: InvisOutletFirmwareCoordinator
 
 
-class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
-    """Follow the outlet's state: pushed as it changes, polled as a keep-alive."""
+@dataclass(frozen=True, slots=True)
+class FirmwareData:
+    """What the firmware entities show: available updates and the running install."""
+
+    available: FirmwareStatus | None
+    progress: FirmwareProgress | None
+
+
+class InvisOutletCoordinator[T](DataUpdateCoordinator[T]):
+    """A coordinator of one outlet's client; what it follows ends with it."""
 
     config_entry: InvisOutletConfigEntry
 
@@ -66,21 +99,41 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         hass: HomeAssistant,
         entry: InvisOutletConfigEntry,
         client: InvisOutlet,
-        firmware: Firmware,
+        *,
+        name: str,
+        update_interval: timedelta,
     ) -> None:
-        """Poll every minute; take pushes as they come."""
+        """Name the coordinator after the outlet."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"InvisOutlet {entry.unique_id}",
-            update_interval=DEVICE_INTERVAL,
+            name=f"InvisOutlet {entry.unique_id} {name}",
+            update_interval=update_interval,
         )
         self.client = client
-        self.firmware = firmware
-        # Everything learnt so far, in the order it arrived; `data` is what is shown.
-        self._state: DeviceState | None = None
-        self._info_shown: asyncio.Handle | None = None
+        self._unsubscribes: list[Callable[[], None]] = []
+
+    async def async_shutdown(self) -> None:
+        """Stop following the outlet."""
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
+        await super().async_shutdown()
+
+
+class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
+    """Forward the library's device: pushed as it changes, polled as a keep-alive."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: InvisOutletConfigEntry, client: InvisOutlet
+    ) -> None:
+        """Poll every minute (settings and names are never pushed); forward pushes."""
+        super().__init__(
+            hass, entry, client, name="device", update_interval=DEVICE_INTERVAL
+        )
+        # The parts the update being told is about; None for every other (all).
+        self.changed: frozenset[DevicePart] | None = None
         self._reread = Debouncer(
             hass,
             LOGGER,
@@ -88,35 +141,26 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             immediate=True,
             function=self.async_refresh,
         )
-        # How many values of each part arrived: a read's answer older than a push
-        # that came while it was awaited must not overwrite it.
-        self._arrivals: Counter[object] = Counter()
-        self._part_listeners: dict[Part[Any], list[CALLBACK_TYPE]] = {}
+        self._sync = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=SYNC_COOLDOWN,
+            immediate=True,
+            function=self._sync_devices,
+        )
         # Until when the outlet is away because it was asked to restart.
         self._restarting_until: datetime | None = None
-        # The serial of another outlet answering at the address (a moved lease).
-        self._stranger: str | None = None
-        self._unsubscribes = [
-            client.subscribe(OutletInfo, self._info_seen),
+        self._unsubscribes += [
+            client.subscribe_device(self._device_changed),
             client.subscribe_link(self._link_changed),
         ]
-        self._unsubscribes += [
-            client.subscribe(part.model, partial(self._part_seen, part))
-            for part in PARTS
-            if part.pushed
-        ]
 
-    async def _async_update_data(self) -> DeviceState:
-        """Read everything the device has; what arrives goes through the feeds."""
+    async def _async_update_data(self) -> Device:
+        """Read everything the outlet has, as the library merges it."""
         try:
-            # An install reads device information itself while it runs.
-            if self._state is None or not self.firmware.installing:
-                await self._read_info()
-            if self._stranger is not None:
-                raise self._mismatch(self._stranger)
-            for part in PARTS:
-                if self._state is not None and part.wanted(self._state):
-                    await self._read(part)
+            device = await self.client.update()
+        except InvisOutletWrongDeviceError as err:
+            raise self._mismatch(err.found) from err
         except InvisOutletError as err:
             self._went_away(err)
             raise UpdateFailed(
@@ -124,78 +168,74 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
                 translation_key="communication_error",
                 translation_placeholders={"error": str(err)},
             ) from err
-        # Set by the information read above, or by an earlier refresh.
-        state = self._checked(cast("DeviceState", self._state))
-        async_check_mqtt_discovery(self.hass, self.config_entry, state)
-        return state
+        self._identified(device)
+        async_check_mqtt_discovery(self.hass, self.config_entry, device)
+        return device
 
-    async def async_refresh_configuration(self) -> None:
-        """Read the settings again (the device never pushes them) and show them."""
-        await self._read(CONFIGURATION)
-
-    async def _read_info(self) -> None:
-        """Read device information; newer news that came meanwhile wins."""
-        arrived = self._arrivals[OutletInfo]
-        info = await self.client.outlet_info()
-        if self._arrivals[OutletInfo] == arrived:
-            self._info_seen(info)
-
-    async def _read(self, part: Part[Any]) -> None:
-        """Read one part; a refusal or a garbled answer keeps what was known."""
-        arrived = self._arrivals[part]
-        try:
-            value = await part.read(self.client)
-        except InvisOutletConnectionError:
-            raise
-        except InvisOutletError as err:
-            LOGGER.debug("Reading %s failed: %s", part.model.__name__, err)
+    @callback
+    def _device_changed(self, device: Device, changed: frozenset[DevicePart]) -> None:
+        """Show what the library merged; another outlet answering is unavailable."""
+        if not (self.data is not None and self.last_update_success):
+            return  # only a refresh makes an unavailable outlet available (and logs it)
+        if device.foreign_serial is not None:
+            # Unavailable at once: commands must not reach the other outlet.
+            self.async_set_update_error(self._mismatch(device.foreign_serial))
             return
-        # The reply reached the subscribers as it arrived; a push after it is newer.
-        if self._arrivals[part] == arrived:
-            self._part_seen(part, value)
+        # Not async_set_updated_data: pushes every few seconds would postpone the
+        # poll that refreshes what is never pushed (settings, names) for ever.
+        self.data = device
+        self.changed = changed
+        try:
+            self.async_update_listeners()
+        finally:
+            self.changed = None
+        if DevicePart.INFO in changed:
+            # Debounced: information that changes with every push must not become
+            # a device-registry write per message.
+            self._sync.async_schedule_call()
+        if DevicePart.DECO in changed and device.info.deco_present:
+            # An InvisDeco fitted, back or replaced: read its parts now, not at the
+            # next poll (debounced: a faceplate flapping costs one read). Last: the
+            # read may run at once, and what it merges is newer than this device.
+            self._reread.async_schedule_call()
 
-    def _checked(self, state: DeviceState) -> DeviceState:
+    @callback
+    def _sync_devices(self) -> None:
+        """Bring the device registry up to date with the information last shown."""
+        if self.data is not None:
+            self._identified(self.data)
+
+    def _identified(self, device: Device) -> None:
         """Keep the device registry current; the right outlet answers."""
         async_clear_device_mismatch(self.hass, self.config_entry)
         async_sync_devices(
-            self.hass, self.config_entry.entry_id, state.info, self.client.host
+            self.hass, self.config_entry.entry_id, device.info, self.client.host
         )
-        return state
 
-    def _mismatch(self, found: str) -> ConfigEntryError:
+    def _mismatch(self, found: str | None) -> ConfigEntryError:
         """Raise the repair, and return the error: another outlet answers."""
-        async_report_device_mismatch(
-            self.hass, self.config_entry, self.client.host, found
-        )
+        host, found = self.client.host, str(found)
+        async_report_device_mismatch(self.hass, self.config_entry, host, found)
         return ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="device_mismatch",
             translation_placeholders={
-                "host": self.client.host,
+                "host": host,
                 "expected": str(self.config_entry.unique_id),
                 "found": found,
             },
         )
 
-    @callback
-    def _stranger_seen(self, serial: str) -> None:
-        """Another outlet answers at the address: show it, take nothing it says."""
-        known = self._stranger is not None
-        self._stranger = serial
-        if not known and self._publishing:
-            # Unavailable at once: commands must not reach the other outlet.
-            self.async_set_update_error(self._mismatch(serial))
-
     def _went_away(self, err: InvisOutletError) -> None:
         """Log once that the outlet is unavailable."""
         if self.data is not None and self.last_update_success:
-            # An outlet restarting as asked is away as expected: not worth a warning.
-            restarting = (
+            # Away as expected while restarting as asked or for an install.
+            expected = self.data.progress is not None or (
                 self._restarting_until is not None
                 and dt_util.utcnow() < self._restarting_until
             )
             LOGGER.log(
-                logging.DEBUG if restarting else logging.WARNING,
+                logging.DEBUG if expected else logging.WARNING,
                 "InvisOutlet at %s is unavailable: %s",
                 self.client.host,
                 err,
@@ -205,9 +245,9 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
             self.last_update_success = False
 
     @callback
-    def async_set_unavailable(self, err: InvisOutletError) -> None:
-        """Show the outlet unavailable after a command lost the link."""
-        if self.last_update_success:
+    def async_command_failed(self, err: InvisOutletError) -> None:
+        """Show the outlet unavailable if a command found the link lost."""
+        if lost_link(err, self.client) and self.last_update_success:
             self._went_away(err)
             self.async_update_listeners()
 
@@ -215,76 +255,6 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
     def async_expect_restart(self) -> None:
         """Take the outlet's going away as expected until its link is back."""
         self._restarting_until = dt_util.utcnow() + RESTART_GRACE
-
-    @callback
-    def async_add_part_listener(
-        self, part: Part[Any], listener: CALLBACK_TYPE
-    ) -> Callable[[], None]:
-        """Call listener when a pushed part changes (polls call every listener)."""
-        listeners = self._part_listeners.setdefault(part, [])
-        listeners.append(listener)
-        return partial(listeners.remove, listener)
-
-    @callback
-    def _info_seen(self, info: OutletInfo) -> None:
-        """Take device information, whoever read it, or pushed by the outlet."""
-        self._arrivals[OutletInfo] += 1
-        if info.serial != self.config_entry.unique_id:
-            self._stranger_seen(info.serial)
-            return
-        # Shown as back by the next refresh (the link's return starts one).
-        self._stranger = None
-        previous = self._state
-        if previous is not None and previous.info == info:
-            return  # a poll that found nothing new rewrites nothing
-        if previous is None:
-            self._state = DeviceState(info=info)
-        else:
-            self._state = _with_deco(previous, info)
-        if not self._publishing:
-            return
-        if previous is not None and _deco_arrived(previous.info, info):
-            # An InvisDeco fitted, back or replaced: read its parts now, not at the
-            # next poll (debounced: a device flapping its faceplate costs one read).
-            self._reread.async_schedule_call()
-        if self._info_shown is None:
-            # A burst of information is shown once per turn of the loop, not once
-            # per message: every entity depends on it.
-            self._info_shown = self.hass.loop.call_soon(self._show_info)
-
-    @callback
-    def _show_info(self) -> None:
-        """Show the device information that arrived since the last turn."""
-        self._info_shown = None
-        if self._state is not None and self._publishing:
-            self.async_set_updated_data(self._checked(self._state))
-
-    @callback
-    def _part_seen(self, part: Part[Any], value: Any) -> None:
-        """Take a new value of one part; only its own listeners hear of it."""
-        self._arrivals[part] += 1
-        if self._state is None or self._stranger is not None:
-            return  # nothing another outlet says is this one's
-        state = part.store(self._state, value)
-        if state == self._state:
-            return
-        self._state = state
-        if self._publishing:
-            if (pending := self._info_shown) is not None:
-                # Information that came first is shown first (devices, new entities).
-                pending.cancel()
-                self._show_info()
-            # Not async_set_updated_data: a sensor push every second would rewrite
-            # every entity and push the keep-alive poll back each time.
-            self.data = self._state
-            for listener in tuple(self._part_listeners.get(part, ())):
-                listener()
-
-    @property
-    def _publishing(self) -> bool:
-        """Return whether news is shown at once (else the next refresh shows it)."""
-        # Only a refresh makes an unavailable outlet available again (and logs it).
-        return self.data is not None and self.last_update_success
 
     @callback
     def _link_changed(self, up: bool) -> None:
@@ -304,29 +274,91 @@ class InvisOutletDeviceCoordinator(DataUpdateCoordinator[DeviceState]):
         self.client.reconnect_now(host)
 
     async def async_shutdown(self) -> None:
-        """Stop listening to the outlet."""
-        for unsubscribe in self._unsubscribes:
-            unsubscribe()
-        self._unsubscribes.clear()
+        """Stop following the outlet and re-reading it."""
         self._reread.async_shutdown()
-        if self._info_shown is not None:
-            self._info_shown.cancel()
-            self._info_shown = None
+        self._sync.async_shutdown()
         await super().async_shutdown()
 
 
-def _deco_arrived(before: OutletInfo, after: OutletInfo) -> bool:
-    """Return whether an InvisDeco was fitted, came back, or was replaced."""
-    if not after.deco_present or after.deco is None:
-        return False
-    old = before.deco
-    return not before.deco_present or old is None or old.serial != after.deco.serial
+class InvisOutletFirmwareCoordinator(InvisOutletCoordinator[FirmwareData]):
+    """Know what firmware the device offers, and show and run its installs."""
 
+    def __init__(
+        self, hass: HomeAssistant, entry: InvisOutletConfigEntry, client: InvisOutlet
+    ) -> None:
+        """Read available updates every six hours and whenever a version changes."""
+        super().__init__(
+            hass, entry, client, name="firmware", update_interval=FIRMWARE_INTERVAL
+        )
+        self._failing = False
+        # The versions last seen: the outlet's, and the InvisDeco's with its serial.
+        self._versions: tuple[str | None, tuple[str, str | None] | None] | None = None
+        self._recheck = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=RECHECK_COOLDOWN,
+            immediate=True,
+            function=self.async_refresh,
+        )
+        self._unsubscribes.append(client.subscribe_device(self._device_changed))
 
-def _with_deco(state: DeviceState, info: OutletInfo) -> DeviceState:
-    """Return the state with new information; another InvisDeco starts unknown."""
-    old, new = state.info.deco, info.deco
-    if old is not None and new is not None and old.serial != new.serial:
-        # Another faceplate's readings and lights are not this one's.
-        state = replace(state, sensors=None, nightlight=None, color_light=None)
-    return replace(state, info=info)
+    async def _async_update_data(self) -> FirmwareData:
+        """Read available updates; keep the last answer when the cloud is away."""
+        firmware = self.client.firmware
+        try:
+            await firmware.check()
+        except InvisOutletError as err:
+            # The answer needs the vendor cloud; the outlet works without it.
+            if not self._failing:
+                LOGGER.warning(
+                    "Cannot read available updates from %s: %s", self.client.host, err
+                )
+            self._failing = True
+        else:
+            self._failing = False
+        return FirmwareData(firmware.status, firmware.progress)
+
+    async def async_install(self, target: UpdateTarget) -> None:
+        """Install what the device offers for a target and wait for its new version."""
+        option = self.config_entry.options.get(CONF_DECO_METHOD, DEFAULT_DECO_METHOD)
+        await self.client.firmware.install(
+            target, methods=DECO_METHODS[DecoMethod(option)]
+        )
+
+    @callback
+    def _device_changed(self, device: Device, changed: frozenset[DevicePart]) -> None:
+        """Show new progress or updates; read them again when a version changed."""
+        if changed & {DevicePart.FIRMWARE, DevicePart.PROGRESS}:
+            self.async_set_updated_data(FirmwareData(device.firmware, device.progress))
+        if DevicePart.INFO in changed and self._versions_changed(device):
+            # Debounced: a flood of changing information must not become a flood
+            # of queries of the vendor cloud, nor a task per message.
+            self._recheck.async_schedule_call()
+
+    def _versions_changed(self, device: Device) -> bool:
+        """Return whether an installed version changed or the InvisDeco's is unknown."""
+        deco = device.deco
+        known_deco = self._versions[1] if self._versions is not None else None
+        # A module missing for a moment (an InvisDeco restarting) is not new when it
+        # returns unchanged: that would cost a needless query of the vendor cloud.
+        seen_deco = (deco.serial, deco.fw_rev) if deco and deco.serial else known_deco
+        versions = (device.info.outlet.fw_rev, seen_deco)
+        changed = self._versions is not None and versions != self._versions
+        self._versions = versions
+        # None before the first refresh.
+        data: FirmwareData | None = self.data
+        if data is None:
+            return False
+        # The last answer was read while the InvisDeco was away: it has no PM block.
+        status = data.available
+        deco_unknown = (
+            device.info.deco_present
+            and status is not None
+            and status.deco_fw_available is None
+        )
+        return changed or deco_unknown
+
+    async def async_shutdown(self) -> None:
+        """Stop following the outlet and checking it."""
+        self._recheck.async_shutdown()
+        await super().async_shutdown()

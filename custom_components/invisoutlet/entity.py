@@ -1,28 +1,38 @@
-"""Base entities of the outlet and its InvisDeco, and how the InvisDeco's are added."""
+"""Base entities of the outlet and its InvisDeco: one availability rule, few writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, Protocol, override
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, override
 
 from homeassistant.core import callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
-from .device_state import SENSORS, Part
-from .devices import async_sync_devices
-from .pyinvisoutlet import DecoModule, SensorReadings
+from .coordinator import InvisOutletDeviceCoordinator
+from .pyinvisoutlet import DecoModule, Device, DeviceConfiguration, DevicePart, Setting
+
+# What every entity shows depends on: whether the outlet and its faceplate are there.
+ALWAYS = frozenset({DevicePart.INFO, DevicePart.DECO, DevicePart.IDENTITY})
+# At most this many state writes per entity in any second: a real faceplate pushes
+# about once a second, and every write is a recorder row and an event to every
+# dashboard. The first changes of a burst are written at once, the last one later.
+WRITES_PER_SECOND = 20
 
 
 class InvisOutletEntity(CoordinatorEntity[InvisOutletDeviceCoordinator]):
-    """An entity of the InvisOutlet itself."""
+    """An entity of the InvisOutlet, written only when what it shows changed."""
 
     _attr_has_entity_name = True
+    # The part of the device this entity shows; it is unavailable until reported.
+    part: ClassVar[DevicePart | None] = None
+    # Other parts it shows, without needing them.
+    shows: ClassVar[frozenset[DevicePart]] = frozenset()
 
     def __init__(
         self,
@@ -36,6 +46,86 @@ class InvisOutletEntity(CoordinatorEntity[InvisOutletDeviceCoordinator]):
         outlet = coordinator.data.info.serial
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, outlet)})
         self._attr_unique_id = f"{outlet}_{description.key}"
+        self._parts = ALWAYS | self.shows | ({self.part} if self.part else set())
+        # What the entity showed when its state was last written, and when.
+        self._shown: tuple[object, ...] | None = None
+        self._written: deque[float] = deque(maxlen=WRITES_PER_SECOND)
+        self._deferred: asyncio.TimerHandle | None = None
+
+    @property
+    def device(self) -> Device:
+        """Return everything known of the outlet."""
+        return self.coordinator.data
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the outlet answers, its part is there and reported."""
+        return super().available and self.present and self.reported
+
+    @property
+    def present(self) -> bool:
+        """Return whether what this entity belongs to is there (the outlet is)."""
+        return True
+
+    @property
+    def reported(self) -> bool:
+        """Return whether the device reported what this entity shows."""
+        return self.part is None or self.device.value(self.part) is not None
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first write shows; cancel a deferred write on removal."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._cancel_deferred)
+        self._shown = self._showing()
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state when an update concerns this entity and changed it."""
+        changed = self.coordinator.changed
+        # A sensor push every second concerns a few entities; a poll concerns all.
+        if changed is None or changed & self._parts:
+            self._show()
+
+    @callback
+    def _show(self) -> None:
+        """Write the state if what the entity shows changed."""
+        if (showing := self._showing()) != self._shown:
+            self._shown = showing
+            self._write()
+
+    def _showing(self) -> tuple[object, ...]:
+        """Return what the entity shows: availability, name, state and attributes."""
+        return (self.available, self.name, self.state, self.state_attributes)
+
+    @callback
+    def _write(self) -> None:
+        """Write the state now, or once the last second's writes allow another."""
+        if self._deferred is not None:
+            return  # the deferred write shows the latest state
+        loop = self.hass.loop
+        if len(self._written) == WRITES_PER_SECOND:
+            due = self._written[0] + 1.0
+            if due > loop.time():
+                self._deferred = loop.call_at(due, self._write_deferred)
+                return
+        self._written.append(loop.time())
+        self.async_write_ha_state()
+
+    @callback
+    def _write_deferred(self) -> None:
+        """Write the latest state of a burst."""
+        self._deferred = None
+        self._write()
+
+    @callback
+    def _cancel_deferred(self) -> None:
+        """Drop a deferred write: the entity is going."""
+        if self._deferred is not None:
+            self._deferred.cancel()
+            self._deferred = None
 
 
 class InvisDecoEntity(InvisOutletEntity):
@@ -60,178 +150,74 @@ class InvisDecoEntity(InvisOutletEntity):
     @property
     def deco(self) -> DecoModule | None:
         """Return this InvisDeco's information while it is the one attached."""
-        deco = self.coordinator.data.info.deco
+        deco = self.device.deco
         return deco if deco is not None and deco.serial == self.deco_serial else None
 
     @property
-    def available(self) -> bool:
-        """Return whether the outlet answers and this InvisDeco is attached, online."""
+    @override
+    def present(self) -> bool:
+        """Return whether this InvisDeco is attached and online."""
         deco = self.deco
-        return super().available and deco is not None and deco.online
+        return deco is not None and deco.online
 
 
-class PartEntity(InvisOutletEntity):
-    """An entity showing one pushed part, written only when what it shows changes."""
+@dataclass(frozen=True, kw_only=True)
+class InvisDecoEntityDescription(EntityDescription):
+    """Describes an entity of the InvisDeco: it exists only where the device says."""
 
-    # The part of the device's state this entity shows.
-    part: ClassVar[Part[Any]]
-    # What the entity showed when its state was last written.
-    _shown: tuple[object, ...] | None = None
+    exists_fn: Callable[[Device], bool] = lambda _: True
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingEntityDescription(InvisDecoEntityDescription):
+    """Describes one setting of the InvisDeco (acc_prefs): a switch or a number."""
+
+    setting: Setting
+
+    def value_fn(self, settings: DeviceConfiguration) -> int | None:
+        """Return the value the device reports for this setting."""
+        return settings.get(self.setting)
+
+    def __post_init__(self) -> None:
+        """Exist where the device reports the setting."""
+        setting = self.setting
+        object.__setattr__(
+            self,
+            "exists_fn",
+            lambda device: (
+                device.configuration is not None
+                and setting in device.configuration.reported
+            ),
+        )
+
+
+class InvisDecoSettingEntity(InvisDecoEntity):
+    """A setting of the InvisDeco, as the outlet last reported it."""
+
+    part = DevicePart.CONFIGURATION
+    entity_description: SettingEntityDescription
 
     @property
     @override
-    def available(self) -> bool:
-        """Return whether the outlet answers and has reported this entity's part."""
-        return super().available and self.part.value(self.coordinator.data) is not None
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Follow the pushes of this entity's part."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.async_add_part_listener(
-                self.part, self._handle_part_update
-            )
-        )
-        # What the first write, right after this, shows.
-        self._shown = self._showing()
-
-    @callback
-    def _handle_part_update(self) -> None:
-        """Write the state only if the push changed what the entity shows."""
-        # Sensor readings are pushed every second; most pushes change one reading.
-        if (showing := self._showing()) != self._shown:
-            self._shown = showing
-            self.async_write_ha_state()
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state after a refresh if what it shows changed."""
-        # Every minute's poll calls every entity: most have nothing new to show.
-        if (showing := self._showing()) != self._shown:
-            self._shown = showing
-            super()._handle_coordinator_update()
-
-    def _showing(self) -> tuple[object, ...]:
-        """Return what the entity shows: availability, name, state and attributes."""
-        return (self.available, self.name, self.state, self.state_attributes)
-
-
-@callback
-def async_add_deco_entities(
-    entry: InvisOutletConfigEntry,
-    add_entities: AddConfigEntryEntitiesCallback,
-    create: Callable[[DecoModule], Iterable[InvisDecoEntity]],
-) -> Callable[[], None]:
-    """Add the attached InvisDeco's entities now, and whenever more of them can exist.
-
-    Bounded whatever the device reports: a replacement InvisDeco gets its entities
-    once two readings in a row agree on it, and those of one no longer attached are
-    removed (its device stays, for the user to delete). Return the callback that adds
-    them, for other news that may make more exist.
-    """
-    coordinator = entry.runtime_data.device
-    registry = er.async_get(coordinator.hass)
-    known: set[str | None] = set()
-    owner: str | None = None
-    candidate: str | None = None
-    seen: dict[str, object] = {}
-
-    @callback
-    def add_new() -> None:
-        nonlocal owner, candidate
-        deco = coordinator.data.info.deco
-        if deco is None or deco.serial is None:
-            return
-        if owner is not None and deco.serial != owner:
-            if deco.serial != candidate:
-                candidate = deco.serial  # one reading: not yet a replacement
-                return
-            _remove_entities_of(registry, entry.entry_id, owner)
-            known.clear()
-        owner, candidate = deco.serial, None
-        # Only news can make more entities exist (the faceplate, its kind, which
-        # readings or settings it reports): every poll calls this, and building
-        # entities costs.
-        data = coordinator.data
-        news = (
-            deco,
-            data.deco_kind,
-            data.sensors.reported if data.sensors else None,
-            data.configuration.reported if data.configuration else None,
-        )
-        if news == seen.get("last"):
-            return
-        seen["last"] = news
-        # Keyed by entity: a kind or a reading known only later still gets its entity.
-        new = [entity for entity in create(deco) if entity.unique_id not in known]
-        if new:
-            known.update(entity.unique_id for entity in new)
-            # The device first, so that the entities take its name.
-            async_sync_devices(
-                coordinator.hass, entry.entry_id, data.info, coordinator.client.host
-            )
-            add_entities(new)
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_listener(add_new))
-    return add_new
-
-
-def _remove_entities_of(
-    registry: er.EntityRegistry, entry_id: str, deco_serial: str
-) -> None:
-    """Remove the entities of an InvisDeco that was replaced."""
-    for entity in er.async_entries_for_config_entry(registry, entry_id):
-        if f"_{deco_serial}_" in entity.unique_id:
-            registry.async_remove(entity.entity_id)
-
-
-@callback
-class ReadingDescription(Protocol):
-    """A description of an entity that shows one of the InvisDeco's readings."""
+    def reported(self) -> bool:
+        """Return whether the outlet reports this setting."""
+        return self.setting_value is not None
 
     @property
-    def exists_fn(self) -> Callable[[SensorReadings], bool]:
-        """Return whether this faceplate reports the reading."""
+    def setting_value(self) -> int | None:
+        """Return the setting's value as the outlet last reported it."""
+        settings = self.device.configuration
+        return None if settings is None else self.entity_description.value_fn(settings)
+
+    async def async_change(self, value: int) -> None:
+        """Send this setting alone; the outlet never pushes settings: read them back."""
+        client = self.coordinator.client
+        await client.configure(changes={self.entity_description.setting: value})
+        await client.configuration()
 
 
-def async_add_reading_entities[D: ReadingDescription](
-    entry: InvisOutletConfigEntry,
-    add_entities: AddConfigEntryEntitiesCallback,
-    entity_type: Callable[..., InvisDecoEntity],
-    descriptions: Iterable[D],
-) -> None:
-    """Add an entity per reading the InvisDeco reports, also one reported later."""
-    coordinator = entry.runtime_data.device
-    descriptions = tuple(descriptions)
-
-    def create(deco: DecoModule) -> list[InvisDecoEntity]:
-        readings = coordinator.data.sensors
-        if readings is None:
-            return []
-        return [
-            entity_type(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-            for description in descriptions
-            if description.exists_fn(readings)
-        ]
-
-    add_new = async_add_deco_entities(entry, add_entities, create)
-    known = coordinator.data.sensors
-    reported = known.reported if known is not None else frozenset()
-
-    @callback
-    def readings_pushed() -> None:
-        nonlocal reported
-        readings = coordinator.data.sensors
-        # Which readings exist rarely changes; the readings change every second.
-        if readings is not None and readings.reported != reported:
-            reported = readings.reported
-            add_new()
-
-    entry.async_on_unload(coordinator.async_add_part_listener(SENSORS, readings_pushed))
+def reports(reading: str) -> Callable[[Device], bool]:
+    """Return whether the faceplate reports a reading (a Pro and an Aura differ)."""
+    return lambda device: (
+        device.sensors is not None and reading in device.sensors.reported
+    )

@@ -9,13 +9,18 @@ from typing import Any, Concatenate
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
+from .coordinator import InvisOutletDeviceCoordinator
 from .entity import InvisOutletEntity
 from .pyinvisoutlet import (
     FirmwareError,
     InvisOutletConnectionError,
     InvisOutletError,
+    InvisOutletTimeoutError,
     InvisOutletUpdateError,
 )
+
+# What a user reads is bounded: device text and user input can be of any length.
+MAX_PLACEHOLDER = 200
 
 # Why an install failed → the translation key of what the user reads.
 FIRMWARE_ERROR_KEYS: dict[FirmwareError, str] = {
@@ -39,16 +44,33 @@ def translated_error(err: InvisOutletError) -> HomeAssistantError:
         return HomeAssistantError(
             translation_domain=DOMAIN, translation_key=FIRMWARE_ERROR_KEYS[err.reason]
         )
-    key = (
-        "communication_error"
-        if isinstance(err, InvisOutletConnectionError)
-        else "device_error"
-    )
+    if isinstance(err, InvisOutletTimeoutError):
+        key = "command_timeout"
+    elif isinstance(err, InvisOutletConnectionError):
+        key = "communication_error"
+    else:
+        key = "device_error"
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,
-        translation_placeholders={"error": str(err)},
+        translation_placeholders={"error": bounded(str(err))},
     )
+
+
+def bounded(text: str) -> str:
+    """Return text cut to what an error message may carry."""
+    return text if len(text) <= MAX_PLACEHOLDER else f"{text[: MAX_PLACEHOLDER - 1]}…"
+
+
+async def run_command[T](
+    coordinator: InvisOutletDeviceCoordinator, command: Coroutine[Any, Any, T]
+) -> T:
+    """Run a command; a library error becomes the translated error a user reads."""
+    try:
+        return await command
+    except InvisOutletError as err:
+        coordinator.async_command_failed(err)
+        raise translated_error(err) from err
 
 
 def invisoutlet_action[E: InvisOutletEntity, **P](
@@ -57,11 +79,6 @@ def invisoutlet_action[E: InvisOutletEntity, **P](
     """Turn library errors into translated errors; a lost link makes it unavailable."""
 
     async def handler(self: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            await func(self, *args, **kwargs)
-        except InvisOutletError as err:
-            if isinstance(err, InvisOutletConnectionError):
-                self.coordinator.async_set_unavailable(err)
-            raise translated_error(err) from err
+        await run_command(self.coordinator, func(self, *args, **kwargs))
 
     return wraps(func)(handler)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Self, override
+from typing import Any, override
 
 # Home Assistant moved these names to light.const after 2025.4, and no longer exports
 # them from light itself; light still has them at run time on every version we support.
@@ -13,41 +13,35 @@ from homeassistant.components.light import (  # type: ignore[attr-defined,unused
     ATTR_EFFECT,
     ATTR_HS_COLOR,
     EFFECT_OFF,
+    ColorMode,
     LightEntity,
     LightEntityDescription,
+    LightEntityFeature,
 )
-from homeassistant.components.light.const import ColorMode, LightEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.util.color import brightness_to_value, value_to_brightness
 
+from .color_light import (
+    FULL,
+    MAX_KELVIN,
+    MIN_KELVIN,
+    UNKNOWN,
+    ColorLightPartEntity,
+    ColorLightSettings,
+    kelvin_within,
+    to_device,
+    to_ha,
+)
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry
-from .device_state import COLOR_LIGHT, NIGHTLIGHT
-from .entity import InvisDecoEntity, PartEntity, async_add_deco_entities
+from .deco_entities import async_add_deco_entities
+from .entity import InvisDecoEntity, InvisDecoEntityDescription
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import (
-    ColorEffect,
-    ColorLightState,
-    DecoKind,
-    DecoModule,
-    InvisOutlet,
-    Led,
-)
+from .pyinvisoutlet import ColorEffect, DecoKind, DevicePart
 
 # One command at a time: each waits for the InvisDeco to report its new state.
 PARALLEL_UPDATES = 1
-
-# A lit light is 1-100 % on the device; 0 % is dark, so it never stands for a lit one.
-BRIGHTNESS_SCALE = (1, 100)
-FULL = 100
-# What the vendor's static-temperature effect accepts (protocol.md §6.13).
-MIN_KELVIN, MAX_KELVIN = 1000, 6500
-DEFAULT_KELVIN = 4000
-# Stand for a light, and the LEDs of a light, not reported yet.
-NO_LED = Led(on=False, brightness=FULL, hue=0, saturation=0, kelvin=None)
-UNKNOWN = ColorLightState(effect=None, leds=(), speed=None, random_colors=False)
 
 # The effect names Home Assistant shows (translated); EFFECT_OFF is a static colour.
 EFFECTS: dict[str, ColorEffect] = {
@@ -69,67 +63,24 @@ SHOWS_COLORS = frozenset(
     }
 )
 
-NIGHTLIGHT_DESCRIPTION = LightEntityDescription(
-    key="nightlight", translation_key="nightlight"
-)
-COLOR_LIGHT_DESCRIPTION = LightEntityDescription(
-    key="color_light", translation_key="color_light"
-)
-
-
-def to_ha(level: int) -> int:
-    """Return Home Assistant's brightness (1-255) of a device level (1-100)."""
-    return value_to_brightness(BRIGHTNESS_SCALE, level)
-
-
-def to_device(brightness: int) -> int:
-    """Return the device level (1-100) of Home Assistant's brightness (1-255)."""
-    return max(1, round(brightness_to_value(BRIGHTNESS_SCALE, brightness)))
-
-
-def kelvin_within(kelvin: int) -> int:
-    """Return a colour temperature the static-temperature effect accepts."""
-    return min(max(kelvin, MIN_KELVIN), MAX_KELVIN)
-
 
 @dataclass(frozen=True, kw_only=True)
-class ColorLightSettings:
-    """Everything one colour-light command sends (every LED gets one colour)."""
+class InvisDecoLightEntityDescription(
+    LightEntityDescription, InvisDecoEntityDescription
+):
+    """Describes the light of one kind of InvisDeco."""
 
-    on: bool
-    brightness: int
-    effect: ColorEffect
-    hue: int
-    saturation: int
-    kelvin: int
-    speed: int | None
 
-    @classmethod
-    def of(cls, state: ColorLightState) -> Self:
-        """Return the settings that show the light as it is: its summary."""
-        led = state.leading or NO_LED
-        return cls(
-            on=state.on,
-            # Off, the first LED keeps the level it had; a dark one comes back full.
-            brightness=state.brightness or led.brightness or FULL,
-            effect=state.effect or ColorEffect.STATIC_HSV,
-            hue=led.hue,
-            saturation=led.saturation,
-            kelvin=kelvin_within(led.kelvin or DEFAULT_KELVIN),
-            speed=state.speed,
-        )
-
-    async def send(self, client: InvisOutlet) -> None:
-        """Send the settings; the state follows the InvisDeco's report."""
-        await client.set_color_light(
-            on=self.on,
-            brightness=self.brightness,
-            effect=self.effect,
-            hue=self.hue,
-            saturation=self.saturation,
-            kelvin=self.kelvin,
-            speed=self.speed,
-        )
+NIGHTLIGHT_DESCRIPTION = InvisDecoLightEntityDescription(
+    key="nightlight",
+    translation_key="nightlight",
+    exists_fn=lambda device: device.deco_kind is DecoKind.PRO,
+)
+COLOR_LIGHT_DESCRIPTION = InvisDecoLightEntityDescription(
+    key="color_light",
+    translation_key="color_light",
+    exists_fn=lambda device: device.deco_kind is DecoKind.AURA,
+)
 
 
 def wanted_effect(current: ColorEffect, kwargs: dict[str, Any]) -> ColorEffect:
@@ -176,27 +127,20 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the light of the InvisDeco's kind whenever one is attached."""
-    coordinator = entry.runtime_data.device
-
-    def deco_entities(deco: DecoModule) -> list[InvisDecoEntity]:
-        if deco.kind is None:
-            return []
-        entity, description = LIGHTS[deco.kind]
-        return [
-            entity(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-        ]
-
-    async_add_deco_entities(entry, async_add_entities, deco_entities)
+    async_add_deco_entities(
+        entry,
+        async_add_entities,
+        [
+            (InvisDecoNightlightEntity, (NIGHTLIGHT_DESCRIPTION,)),
+            (InvisDecoColorLightEntity, (COLOR_LIGHT_DESCRIPTION,)),
+        ],
+    )
 
 
-class InvisDecoNightlightEntity(PartEntity, InvisDecoEntity, LightEntity):
+class InvisDecoNightlightEntity(InvisDecoEntity, LightEntity):
     """The InvisDeco Pro's dimmable nightlight."""
 
-    part = NIGHTLIGHT
+    part = DevicePart.NIGHTLIGHT
     _attr_color_mode = ColorMode.BRIGHTNESS
     # Home Assistant only reads these class defaults; none is ever changed.
     _attr_supported_color_modes = {ColorMode.BRIGHTNESS}  # noqa: RUF012
@@ -204,14 +148,14 @@ class InvisDecoNightlightEntity(PartEntity, InvisDecoEntity, LightEntity):
     @property
     def level(self) -> int:
         """Return the level to light at when none is asked for: the last, or full."""
-        state = self.coordinator.data.nightlight
+        state = self.device.nightlight
         return state.brightness if state and state.brightness else FULL
 
     @property
     @override
     def is_on(self) -> bool | None:
         """Return whether the nightlight is lit (at 0 % it is dark)."""
-        state = self.coordinator.data.nightlight
+        state = self.device.nightlight
         return None if state is None else state.on and state.brightness > 0
 
     @property
@@ -235,17 +179,6 @@ class InvisDecoNightlightEntity(PartEntity, InvisDecoEntity, LightEntity):
         await self.coordinator.client.set_nightlight(on=False, brightness=self.level)
 
 
-class ColorLightPartEntity(PartEntity, InvisDecoEntity):
-    """An entity of the Aura's colour light: the light itself, or its effect speed."""
-
-    part = COLOR_LIGHT
-
-    @property
-    def settings(self) -> ColorLightSettings:
-        """Return what the light shows, as settings that would show it again."""
-        return ColorLightSettings.of(self.coordinator.data.color_light or UNKNOWN)
-
-
 class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     """The InvisDeco Aura's colour light, summed up as one colour and brightness."""
 
@@ -260,7 +193,7 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     @override
     def is_on(self) -> bool | None:
         """Return whether any LED is lit."""
-        state = self.coordinator.data.color_light
+        state = self.device.color_light
         return None if state is None else state.on
 
     @property
@@ -273,7 +206,7 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     @override
     def color_mode(self) -> ColorMode | None:
         """Return temperature or colour; brightness alone for effects of own colours."""
-        state = self.coordinator.data.color_light or UNKNOWN
+        state = self.device.color_light or UNKNOWN
         # An effect this integration does not know is shown as a static colour.
         effect = state.effect or ColorEffect.STATIC_HSV
         if effect is ColorEffect.STATIC_TEMPERATURE:
@@ -299,7 +232,7 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     @override
     def effect(self) -> str | None:
         """Return the running effect; EFFECT_OFF for a static colour."""
-        state = self.coordinator.data.color_light
+        state = self.device.color_light
         if state is None or state.effect is None:
             return None
         return EFFECT_OFF if state.effect in STATIC else EFFECT_NAMES[state.effect]
@@ -315,16 +248,3 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     async def async_turn_off(self, /, **kwargs: Any) -> None:
         """Switch every LED off; effect, colour and level stay for next time."""
         await replace(self.settings, on=False).send(self.coordinator.client)
-
-
-# The light of each kind of InvisDeco.
-LIGHTS: dict[
-    DecoKind,
-    tuple[
-        type[InvisDecoNightlightEntity | InvisDecoColorLightEntity],
-        LightEntityDescription,
-    ],
-] = {
-    DecoKind.PRO: (InvisDecoNightlightEntity, NIGHTLIGHT_DESCRIPTION),
-    DecoKind.AURA: (InvisDecoColorLightEntity, COLOR_LIGHT_DESCRIPTION),
-}

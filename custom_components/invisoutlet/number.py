@@ -14,18 +14,31 @@ from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .color_light import ColorLightPartEntity
 from .coordinator import InvisOutletConfigEntry
-from .entity import InvisDecoEntity, async_add_deco_entities
+from .deco_entities import async_add_deco_entities
+from .entity import (
+    InvisDecoEntityDescription,
+    InvisDecoSettingEntity,
+    SettingEntityDescription,
+)
 from .helpers import invisoutlet_action
-from .light import ColorLightPartEntity
-from .pyinvisoutlet import DecoKind, DecoModule, Setting
-from .switch import InvisDecoSettingEntity, SettingEntityDescription
+from .pyinvisoutlet import DecoKind, Setting
 
 # One command at a time: each waits for the InvisDeco to report its new state.
 PARALLEL_UPDATES = 1
 
-EFFECT_SPEED = NumberEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class InvisDecoNumberEntityDescription(
+    NumberEntityDescription, InvisDecoEntityDescription
+):
+    """Describes a number of the InvisDeco."""
+
+
+EFFECT_SPEED = InvisDecoNumberEntityDescription(
     key="effect_speed",
+    exists_fn=lambda device: device.deco_kind is DecoKind.AURA,
     translation_key="effect_speed",
     entity_category=EntityCategory.CONFIG,
     native_min_value=0,
@@ -96,29 +109,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the InvisDeco's settings, and an Aura's effect speed, once attached."""
-    coordinator = entry.runtime_data.device
-
-    def deco_entities(deco: DecoModule) -> list[InvisDecoEntity]:
-        serial = str(deco.serial)
-        settings = coordinator.data.configuration
-        entities: list[InvisDecoEntity] = [
-            InvisDecoSettingNumberEntity(
-                coordinator=coordinator, description=description, deco_serial=serial
-            )
-            for description in SETTING_NUMBERS
-            if settings is not None and description.exists_fn(settings)
-        ]
-        if deco.kind is DecoKind.AURA:
-            entities.append(
-                InvisDecoEffectSpeedEntity(
-                    coordinator=coordinator,
-                    description=EFFECT_SPEED,
-                    deco_serial=serial,
-                )
-            )
-        return entities
-
-    async_add_deco_entities(entry, async_add_entities, deco_entities)
+    async_add_deco_entities(
+        entry,
+        async_add_entities,
+        [
+            (InvisDecoSettingNumberEntity, SETTING_NUMBERS),
+            (InvisDecoEffectSpeedEntity, (EFFECT_SPEED,)),
+        ],
+    )
 
 
 class InvisDecoEffectSpeedEntity(ColorLightPartEntity, NumberEntity):
@@ -128,7 +126,7 @@ class InvisDecoEffectSpeedEntity(ColorLightPartEntity, NumberEntity):
     @override
     def native_value(self) -> int | None:
         """Return the speed the colour light reports."""
-        state = self.coordinator.data.color_light
+        state = self.device.color_light
         return None if state is None else state.speed
 
     @invisoutlet_action

@@ -14,7 +14,7 @@ from .pyinvisoutlet import InvisOutletError, MqttAction
 
 if TYPE_CHECKING:
     from .coordinator import InvisOutletConfigEntry
-    from .device_state import DeviceState
+    from .pyinvisoutlet import Device
 
 # Kept in the entry's data: the outlet cleared its discovery at the user's request,
 # so a broker connection alone no longer means duplicates (until MQTT is switched on
@@ -78,15 +78,15 @@ def async_delete_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
 
 @callback
 def async_check_mqtt_discovery(
-    hass: HomeAssistant, entry: InvisOutletConfigEntry, state: DeviceState
+    hass: HomeAssistant, entry: InvisOutletConfigEntry, device: Device
 ) -> None:
     """Raise the repair while the outlet publishes discovery; delete it otherwise."""
-    configuration = state.configuration
+    configuration = device.configuration
     if configuration is not None and configuration.mqtt_enabled is False:
         _set_discovery_cleared(hass, entry, cleared=False)
     # The local API cannot tell whether discovery was published: the outlet publishes
     # it whenever its broker connection is up, so that connection stands for it.
-    if state.mqtt_connected and not entry.data.get(CONF_DISCOVERY_CLEARED):
+    if device.mqtt_connected and not entry.data.get(CONF_DISCOVERY_CLEARED):
         ir.async_create_issue(
             hass,
             DOMAIN,

@@ -26,9 +26,9 @@ from homeassistant.helpers.typing import StateType
 
 from .const import PARTS_PER_MILLION
 from .coordinator import InvisOutletConfigEntry
-from .device_state import SENSORS
-from .entity import InvisDecoEntity, PartEntity, async_add_reading_entities
-from .pyinvisoutlet import SensorReadings
+from .deco_entities import async_add_deco_entities
+from .entity import InvisDecoEntity, InvisDecoEntityDescription, reports
+from .pyinvisoutlet import DevicePart, SensorReadings
 
 # Read only: the coordinator reads and takes pushes for every entity.
 PARALLEL_UPDATES = 0
@@ -38,16 +38,12 @@ ACCURACY = ("calibrating", "low", "medium", "high")
 
 
 @dataclass(frozen=True, kw_only=True)
-class InvisDecoSensorEntityDescription(SensorEntityDescription):
+class InvisDecoSensorEntityDescription(
+    SensorEntityDescription, InvisDecoEntityDescription
+):
     """Describes one reading of the InvisDeco."""
 
-    exists_fn: Callable[[SensorReadings], bool]
     value_fn: Callable[[SensorReadings], StateType]
-
-
-def reports(reading: str) -> Callable[[SensorReadings], bool]:
-    """Return whether the faceplate reports a reading (a Pro and an Aura differ)."""
-    return lambda readings: reading in readings.reported
 
 
 def accuracy(readings: SensorReadings) -> str | None:
@@ -152,26 +148,26 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a sensor for each reading the InvisDeco reports, as it reports it."""
-    async_add_reading_entities(
-        entry, async_add_entities, InvisDecoSensorEntity, SENSOR_DESCRIPTIONS
+    async_add_deco_entities(
+        entry, async_add_entities, [(InvisDecoSensorEntity, SENSOR_DESCRIPTIONS)]
     )
 
 
-class InvisDecoSensorEntity(PartEntity, InvisDecoEntity, SensorEntity):
+class InvisDecoSensorEntity(InvisDecoEntity, SensorEntity):
     """One reading of the InvisDeco; unavailable while the reading is invalid."""
 
     entity_description: InvisDecoSensorEntityDescription
-    part = SENSORS
+    part = DevicePart.SENSORS
 
     @property
     @override
     def native_value(self) -> StateType:
         """Return the reading."""
-        readings = self.coordinator.data.sensors
+        readings = self.device.sensors
         return None if readings is None else self.entity_description.value_fn(readings)
 
     @property
     @override
-    def available(self) -> bool:
-        """Return whether the InvisDeco is there and vouches for the reading."""
-        return super().available and self.native_value is not None
+    def reported(self) -> bool:
+        """Return whether the InvisDeco vouches for the reading."""
+        return self.native_value is not None

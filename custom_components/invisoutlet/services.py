@@ -12,8 +12,7 @@ import voluptuous as vol
 
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
-from .helpers import translated_error
-from .pyinvisoutlet import InvisOutletConnectionError, InvisOutletError
+from .helpers import run_command
 
 SERVICE_CALIBRATE_CLIMATE: Final = "calibrate_climate"
 ATTR_TEMPERATURE: Final = "temperature"
@@ -48,14 +47,12 @@ async def _async_calibrate_climate(call: ServiceCall) -> None:
     temperature = _within(call.data[ATTR_TEMPERATURE], TEMPERATURE_RANGE, "temperature")
     humidity = _within(call.data[ATTR_HUMIDITY], HUMIDITY_RANGE, "humidity")
     coordinator = _deco_coordinator(call.hass, call.data[ATTR_DEVICE_ID])
-    try:
-        await coordinator.client.calibrate_climate(
+    await run_command(
+        coordinator,
+        coordinator.client.calibrate_climate(
             temperature=temperature, humidity=humidity
-        )
-    except InvisOutletError as err:
-        if isinstance(err, InvisOutletConnectionError):
-            coordinator.async_set_unavailable(err)
-        raise translated_error(err) from err
+        ),
+    )
 
 
 def _within(value: float, bounds: tuple[float, float], name: str) -> float:
@@ -82,7 +79,7 @@ def _deco_coordinator(
         serials = {serial for domain, serial in device.identifiers if domain == DOMAIN}
         entry: InvisOutletConfigEntry
         for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-            deco = entry.runtime_data.device.data.info.deco
+            deco = entry.runtime_data.device.data.deco
             # Identified by its serial: DeviceEntry.config_entries is deprecated.
             if deco is not None and deco.serial in serials:
                 return entry.runtime_data.device

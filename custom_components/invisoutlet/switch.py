@@ -14,15 +14,14 @@ from homeassistant.components.switch import (  # type: ignore[attr-defined,unuse
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import UndefinedType
 
 from .coordinator import InvisOutletConfigEntry
-from .device_state import CONFIGURATION, OUTLETS
-from .entity import InvisDecoEntity, PartEntity, async_add_deco_entities
+from .deco_entities import async_add_deco_entities
+from .entity import InvisDecoSettingEntity, InvisOutletEntity, SettingEntityDescription
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import DecoModule, DeviceConfiguration, Outlet, Setting
+from .pyinvisoutlet import DevicePart, Outlet, Setting
 
 # One command at a time: each waits for the outlet to report its new state.
 PARALLEL_UPDATES = 1
@@ -49,21 +48,6 @@ OUTLET_SWITCHES: tuple[InvisOutletSwitchEntityDescription, ...] = (
         outlet=Outlet.BOTTOM,
     ),
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class SettingEntityDescription(EntityDescription):
-    """Describes one setting of the InvisDeco (acc_prefs): a switch or a number."""
-
-    setting: Setting
-
-    def value_fn(self, settings: DeviceConfiguration) -> int | None:
-        """Return the value the device reports for this setting."""
-        return settings.get(self.setting)
-
-    def exists_fn(self, settings: DeviceConfiguration) -> bool:
-        """Return whether the device reports this setting at all."""
-        return self.setting in settings.reported
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,35 +121,23 @@ async def async_setup_entry(
         InvisOutletSwitchEntity(coordinator=coordinator, description=description)
         for description in OUTLET_SWITCHES
     )
-
-    def deco_entities(deco: DecoModule) -> list[InvisDecoEntity]:
-        settings = coordinator.data.configuration
-        if settings is None:
-            return []
-        return [
-            InvisDecoSettingSwitchEntity(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-            for description in SETTING_SWITCHES
-            if description.exists_fn(settings)
-        ]
-
-    async_add_deco_entities(entry, async_add_entities, deco_entities)
+    async_add_deco_entities(
+        entry, async_add_entities, [(InvisDecoSettingSwitchEntity, SETTING_SWITCHES)]
+    )
 
 
-class InvisOutletSwitchEntity(PartEntity, SwitchEntity):
+class InvisOutletSwitchEntity(InvisOutletEntity, SwitchEntity):
     """One outlet, as the InvisOutlet reports it."""
 
     entity_description: InvisOutletSwitchEntityDescription
-    part = OUTLETS
+    part = DevicePart.OUTLETS
+    shows = frozenset({DevicePart.NAMES})
 
     @property
     @override
     def name(self) -> str | UndefinedType | None:
         """Return the name the owner gave the outlet on the device, if any."""
-        names = self.coordinator.data.names
+        names = self.device.names
         own = names.get(self.entity_description.outlet) if names else None
         return own or super().name
 
@@ -173,7 +145,7 @@ class InvisOutletSwitchEntity(PartEntity, SwitchEntity):
     @override
     def is_on(self) -> bool | None:
         """Return whether the outlet is on."""
-        outlets = self.coordinator.data.outlets
+        outlets = self.device.outlets
         return (
             None if outlets is None else outlets.is_on(self.entity_description.outlet)
         )
@@ -193,39 +165,6 @@ class InvisOutletSwitchEntity(PartEntity, SwitchEntity):
         await self.coordinator.client.set_outlet(
             outlet=self.entity_description.outlet, on=False
         )
-
-
-class InvisDecoSettingEntity(PartEntity, InvisDecoEntity):
-    """A setting of the InvisDeco, as the outlet last reported it."""
-
-    part = CONFIGURATION
-    entity_description: SettingEntityDescription
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Return whether the InvisDeco is there and its outlet reports the setting."""
-        settings = self.coordinator.data.configuration
-        return (
-            super().available
-            and settings is not None
-            and self.entity_description.exists_fn(settings)
-        )
-
-    @property
-    def setting_value(self) -> int | None:
-        """Return the setting's value as the outlet last reported it."""
-        settings = self.coordinator.data.configuration
-        return None if settings is None else self.entity_description.value_fn(settings)
-
-    async def async_change(self, value: int) -> None:
-        """Send this setting alone, then show what the outlet reports back."""
-        coordinator = self.coordinator
-        await coordinator.client.configure(
-            changes={self.entity_description.setting: value}
-        )
-        # The outlet never pushes its settings: read them back, never guess them.
-        await coordinator.async_refresh_configuration()
 
 
 class InvisDecoSettingSwitchEntity(InvisDecoSettingEntity, SwitchEntity):

@@ -16,13 +16,12 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import InvisOutletConfigEntry
-from .device_state import DeviceState
-from .entity import InvisDecoEntity, InvisOutletEntity, async_add_deco_entities
-from .firmware import InvisOutletFirmwareCoordinator
+from .coordinator import InvisOutletConfigEntry, InvisOutletFirmwareCoordinator
+from .deco_entities import async_add_deco_entities
+from .entity import InvisDecoEntity, InvisDecoEntityDescription, InvisOutletEntity
 from .helpers import invisoutlet_action
 from .pyinvisoutlet import (
-    DecoModule,
+    Device,
     FirmwareComponent,
     FirmwareProgress,
     FirmwareStatus,
@@ -35,13 +34,15 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class InvisOutletUpdateEntityDescription(UpdateEntityDescription):
+class InvisOutletUpdateEntityDescription(
+    UpdateEntityDescription, InvisDecoEntityDescription
+):
     """Describes one firmware component of the outlet or the InvisDeco."""
 
     component: FirmwareComponent
     target: UpdateTarget
     # The version device information reports, where it has it (faster than the cloud).
-    reported_fn: Callable[[DeviceState], str | None]
+    reported_fn: Callable[[Device], str | None]
 
 
 UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
@@ -50,7 +51,7 @@ UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
         translation_key="firmware",
         component=FirmwareComponent.OUTLET_FIRMWARE,
         target=UpdateTarget.OUTLET,
-        reported_fn=lambda state: state.info.outlet.fw_rev,
+        reported_fn=lambda device: device.info.outlet.fw_rev,
     ),
     InvisOutletUpdateEntityDescription(
         key="web_interface",
@@ -66,7 +67,7 @@ DECO_UPDATES: tuple[InvisOutletUpdateEntityDescription, ...] = (
         translation_key="deco_firmware",
         component=FirmwareComponent.DECO_FIRMWARE,
         target=UpdateTarget.DECO,
-        reported_fn=lambda state: state.info.deco.fw_rev if state.info.deco else None,
+        reported_fn=lambda device: device.deco.fw_rev if device.deco else None,
     ),
 )
 
@@ -83,17 +84,9 @@ async def async_setup_entry(
         for description in UPDATES
     )
 
-    def deco_entities(deco: DecoModule) -> list[InvisDecoUpdateEntity]:
-        return [
-            InvisDecoUpdateEntity(
-                coordinator=coordinator,
-                description=description,
-                deco_serial=str(deco.serial),
-            )
-            for description in DECO_UPDATES
-        ]
-
-    async_add_deco_entities(entry, async_add_entities, deco_entities)
+    async_add_deco_entities(
+        entry, async_add_entities, [(InvisDecoUpdateEntity, DECO_UPDATES)]
+    )
 
 
 class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
@@ -115,21 +108,21 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
     async def async_added_to_hass(self) -> None:
         """Listen to the firmware coordinator too."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.firmware.async_add_listener(self._handle_coordinator_update)
-        )
+        self.async_on_remove(self.firmware.async_add_listener(self._show))
 
     @property
     def _progress(self) -> FirmwareProgress | None:
         """Return the running install of this component, if any."""
-        progress = self.firmware.firmware.progress
+        data = self.firmware.data
+        progress = data.progress if data is not None else None
         component = self.entity_description.component
         return progress if progress is not None and progress.covers(component) else None
 
     @property
     def _status(self) -> FirmwareStatus | None:
         """Return the last available-updates answer."""
-        return self.firmware.data
+        data = self.firmware.data
+        return data.available if data is not None else None
 
     @property
     @override
@@ -146,7 +139,7 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
             baseline := progress.baseline.get(component)
         ):
             return baseline
-        reported = self.entity_description.reported_fn(self.coordinator.data)
+        reported = self.entity_description.reported_fn(self.device)
         status = self._status
         return reported or (status.installed(component) if status else None)
 
@@ -188,14 +181,8 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
     @override
     async def async_update(self) -> None:
         """Check for available updates now (homeassistant.update_entity)."""
-        await self.firmware.async_check()
+        await self.firmware.async_refresh()
 
 
 class InvisDecoUpdateEntity(InvisDecoEntity, InvisOutletUpdateEntity):
     """The InvisDeco's firmware: unavailable while the InvisDeco is away."""
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Stay available through its restart; otherwise only while attached."""
-        return self._progress is not None or super().available

@@ -105,7 +105,7 @@ async def test_accepting_but_never_answering_is_an_outage(
     coordinator = entry.runtime_data.device
     simulator.faults.silent_callbacks = {DEVICE_INFO, FIRMWARE_STATUS, START}
     error = await install_error(hass)
-    assert_translated(error, "communication_error")
+    assert_translated(error, "command_timeout")
     assert not simulator.requests_for(START)
     for _ in range(2):
         await coordinator.async_refresh()

@@ -220,7 +220,7 @@ async def test_revb_outlet_install_survives_the_restart_at_start(
 ) -> None:
     """revB: restart on 21, late 21 after the reconnect, phases, restart, success."""
     late_answers = Recorder[Message]()
-    client.listen(CallbackName.START_UPDATE, late_answers)
+    client._link.listen(CallbackName.START_UPDATE, late_answers)
 
     final = await watched.install(OUTLET)
 
@@ -793,7 +793,7 @@ async def test_start_answer_without_arguments_is_no_late_answer(
     installing = asyncio.create_task(watched.install(DECO))
     await watched.wait_for_phase(OtaPhase.DOWNLOADING)
     stray = Recorder[Message]()
-    client.listen(CallbackName.START_UPDATE, stray)
+    client._link.listen(CallbackName.START_UPDATE, stray)
 
     await simulator.send_raw(envelope(424242, puback=1, callback_name=21, args=None))
     await stray.wait_for(1)
@@ -932,7 +932,7 @@ async def test_nothing_is_followed_before_a_first_reading(
 ) -> None:
     """Without a first available(), an install elsewhere has no baseline: not shown."""
     seen = Recorder[Message]()
-    client.listen(CallbackName.UPDATE_PROGRESS, seen)
+    client._link.listen(CallbackName.UPDATE_PROGRESS, seen)
     watched.firmware.start()
 
     await simulator.start_external_ota(DECO)
@@ -947,7 +947,7 @@ async def test_nothing_is_followed_without_start(
 ) -> None:
     """Installs elsewhere are only followed once start() was called."""
     seen = Recorder[Message]()
-    client.listen(CallbackName.UPDATE_PROGRESS, seen)
+    client._link.listen(CallbackName.UPDATE_PROGRESS, seen)
     await watched.firmware.available()
 
     await simulator.start_external_ota(DECO)

@@ -123,7 +123,7 @@ async def test_unanswered_request_times_out(
 ) -> None:
     """A request without reply raises a timeout error; the link is usable after."""
     with pytest.raises(InvisOutletTimeoutError, match="did not answer OUTLET_INFO"):
-        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
+        await client._link.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.silent_callbacks.clear()
     await assert_usable(client)
@@ -135,7 +135,7 @@ async def test_silent_link_is_reopened_after_a_timeout(
 ) -> None:
     """Not a byte since an unanswered request: the link is dead, a new one opens."""
     with pytest.raises(InvisOutletTimeoutError):
-        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
+        await client._link.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     assert await links.wait_for(2) == [False, True]
 
@@ -146,7 +146,7 @@ async def test_timeout_while_the_outlet_talks_keeps_the_link(
 ) -> None:
     """A request left unanswered while other messages arrive keeps the link."""
     waiting = asyncio.create_task(
-        client.request(CallbackName.FIRMWARE_STATUS, timeout=SHORT_TIMEOUT)
+        client._link.request(CallbackName.FIRMWARE_STATUS, timeout=SHORT_TIMEOUT)
     )
     await simulator.wait_for_request(20)
     await simulator.push(SENSORS, [{"lux": 1}])
@@ -176,7 +176,7 @@ async def test_reply_with_unknown_packet_id_is_ignored(
 ) -> None:
     """A reply whose packetID matches no request is dropped: the request times out."""
     with pytest.raises(InvisOutletTimeoutError):
-        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
+        await client._link.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.wrong_packet_id.clear()
     await assert_usable(client)
@@ -186,7 +186,7 @@ async def test_reply_with_unknown_packet_id_is_ignored(
 async def test_malformed_reply_is_skipped(client: InvisOutlet, faults: Faults) -> None:
     """A reply that is not valid JSON is skipped; the link stays usable."""
     with pytest.raises(InvisOutletTimeoutError):
-        await client.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
+        await client._link.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.malformed_reply.clear()
     await assert_usable(client)
@@ -228,7 +228,7 @@ async def test_duplicate_reply_is_ignored(
 ) -> None:
     """A reply that arrives twice completes its request once, without error."""
     faults.silent_callbacks.add(20)
-    answer = asyncio.create_task(client.request(CallbackName.FIRMWARE_STATUS))
+    answer = asyncio.create_task(client._link.request(CallbackName.FIRMWARE_STATUS))
     request = await simulator.wait_for_request(20)
     assert request.packet_id is not None
     reply = envelope(request.packet_id, puback=1)
@@ -244,9 +244,9 @@ async def test_push_reusing_a_pending_packet_id_is_a_push(
 ) -> None:
     """A push that carries a pending request's packetID is not taken as its reply."""
     pushes = Recorder[Message]()
-    client.listen(CallbackName.UPDATE_PROGRESS, pushes)
+    client._link.listen(CallbackName.UPDATE_PROGRESS, pushes)
     faults.silent_callbacks.add(12)
-    answer = asyncio.create_task(client.request(CallbackName.OUTLET_INFO))
+    answer = asyncio.create_task(client._link.request(CallbackName.OUTLET_INFO))
     request = await simulator.wait_for_request(12)
     assert request.packet_id is not None
 
@@ -265,9 +265,11 @@ async def test_late_21_answer_is_a_push_even_with_the_request_packet_id(
 ) -> None:
     """A 21 carrying arguments is revB's late answer, never the 21 reply (§4.10)."""
     late = Recorder[Message]()
-    client.listen(CallbackName.START_UPDATE, late)
+    client._link.listen(CallbackName.START_UPDATE, late)
     faults.silent_callbacks.add(21)
-    answer = asyncio.create_task(client.request(CallbackName.START_UPDATE, [1, 0]))
+    answer = asyncio.create_task(
+        client._link.request(CallbackName.START_UPDATE, [1, 0])
+    )
     request = await simulator.wait_for_request(21)
     assert request.packet_id is not None
 
@@ -299,7 +301,7 @@ async def test_reply_followed_by_a_nul_answers_its_request(
     """A reply terminated by a NUL byte, as C firmware may send it, is delivered."""
     faults.silent_callbacks.add(20)
     answer = asyncio.create_task(
-        client.request(CallbackName.FIRMWARE_STATUS, timeout=SHORT_TIMEOUT)
+        client._link.request(CallbackName.FIRMWARE_STATUS, timeout=SHORT_TIMEOUT)
     )
     request = await simulator.wait_for_request(20)
     assert request.packet_id is not None
@@ -381,7 +383,7 @@ async def test_push_with_a_non_numeric_packet_id_is_still_routed(
 ) -> None:
     """Pushes are routed by callback name, whatever their packetID holds."""
     pushes = Recorder[Message]()
-    client.listen(SENSORS, pushes)
+    client._link.listen(SENSORS, pushes)
 
     await simulator.send_raw(
         b'{"sn":"11A1F7000FE","packetID":"push",'
@@ -409,11 +411,11 @@ async def test_packet_ids_in_flight_are_never_reused(
 
     monkeypatch.setattr(link_module, "random", Draws)
     faults.silent_callbacks.add(20)
-    first = asyncio.create_task(client.request(CallbackName.FIRMWARE_STATUS))
+    first = asyncio.create_task(client._link.request(CallbackName.FIRMWARE_STATUS))
     await simulator.wait_for_request(20)
     faults.silent_callbacks.clear()
 
-    await client.request(CallbackName.FIRMWARE_STATUS)
+    await client._link.request(CallbackName.FIRMWARE_STATUS)
 
     assert [request.packet_id for request in simulator.requests] == [111111, 222222]
     first.cancel()
@@ -445,7 +447,7 @@ async def test_framing_faults_still_decode(
 ) -> None:
     """Split, packed and garbage-padded replies and pushes all decode."""
     pushes = Recorder[Message]()
-    client.listen(SENSORS, pushes)
+    client._link.listen(SENSORS, pushes)
 
     # One after the other: a reply written byte by byte takes many loop iterations.
     assert isinstance(await client.outlet_info(), OutletInfo)
@@ -494,7 +496,7 @@ async def test_push_before_an_oversized_message_in_one_read_is_delivered(
     """What arrived ahead of an oversized message in the same read is dispatched."""
     monkeypatch.setattr(transport_module, "READ_SIZE", 1 << 20)
     pushes = Recorder[Message]()
-    client.listen(SENSORS, pushes)
+    client._link.listen(SENSORS, pushes)
     push = envelope(1, callback_name=SENSORS, args=[])
 
     await simulator.send_raw(push + oversized())
@@ -558,9 +560,9 @@ async def test_push_reaches_its_subscribers(
 ) -> None:
     """Every listener of a callback gets its pushes; others do not."""
     first, second, other = Recorder[Message](), Recorder[Message](), Recorder[Message]()
-    client.listen(SENSORS, first)
-    client.listen(SENSORS, second)
-    client.listen(CallbackName.NIGHTLIGHT, other)
+    client._link.listen(SENSORS, first)
+    client._link.listen(SENSORS, second)
+    client._link.listen(CallbackName.NIGHTLIGHT, other)
 
     await simulator.push(SENSORS, [{"lux": 80}])
 
@@ -580,8 +582,8 @@ async def test_unsubscribed_listener_gets_no_more_pushes(
 ) -> None:
     """After unsubscribing, a listener is not called again."""
     gone, staying = Recorder[Message](), Recorder[Message]()
-    unsubscribe = client.listen(SENSORS, gone)
-    client.listen(SENSORS, staying)
+    unsubscribe = client._link.listen(SENSORS, gone)
+    client._link.listen(SENSORS, staying)
     await simulator.push(SENSORS, [1])
     await gone.wait_for(1)
 
@@ -603,8 +605,8 @@ async def test_failing_push_listener_does_not_stop_dispatch(
         raise RuntimeError("listener bug")
 
     after = Recorder[Message]()
-    client.listen(SENSORS, broken)
-    client.listen(SENSORS, after)
+    client._link.listen(SENSORS, broken)
+    client._link.listen(SENSORS, after)
 
     await simulator.push(SENSORS, [1])
 
@@ -727,7 +729,7 @@ async def test_reconnect_delay_doubles_up_to_the_maximum(
         delays(delay)
         await asyncio.sleep(0)
 
-    monkeypatch.setattr(client, "_sleep", no_sleep)
+    monkeypatch.setattr(client._link, "_sleep", no_sleep)
     await simulator.set_refusing(True)
 
     waits = await delays.wait_for(6)
@@ -748,7 +750,7 @@ async def test_reconnect_delay_resets_after_a_link_that_carried_messages(
     async def no_sleep(delay: float) -> None:
         delays(delay)
 
-    monkeypatch.setattr(client, "_sleep", no_sleep)
+    monkeypatch.setattr(client._link, "_sleep", no_sleep)
     await assert_usable(client)
 
     await simulator.drop_connections()
@@ -770,7 +772,7 @@ async def test_expect_reboot_makes_the_reconnect_fast(
     links = Recorder[bool]()
     client.subscribe_link(links)
     await client.connect()
-    client.expect_reboot(True)
+    client._link.expect_reboot(True)
 
     await simulator.reboot()
 
@@ -788,7 +790,7 @@ async def test_expect_reboot_cuts_a_long_wait_short(
     await simulator.drop_connections()
     await links.wait_for(2)
 
-    client.expect_reboot(True)
+    client._link.expect_reboot(True)
 
     assert await links.wait_for(3) == [True, False, True]
 
@@ -809,11 +811,11 @@ async def test_expect_reboot_false_restores_the_backoff(
     async def no_sleep(delay: float) -> None:
         delays(delay)
 
-    monkeypatch.setattr(client, "_sleep", no_sleep)
-    client.expect_reboot(True)
+    monkeypatch.setattr(client._link, "_sleep", no_sleep)
+    client._link.expect_reboot(True)
     await simulator.drop_connections()
     await links.wait_for(3)
-    client.expect_reboot(False)
+    client._link.expect_reboot(False)
     await assert_usable(client)
     await simulator.drop_connections()
     await links.wait_for(5)
@@ -849,7 +851,7 @@ async def test_reconnect_now_reconnects_at_once_to_the_given_address(
     await client.connect()
     await simulator.drop_connections()
     await links.wait_for(2)
-    client.host = "outlet.invalid"  # where it was; never contacted again
+    client._link.host = "outlet.invalid"  # where it was; never contacted again
 
     # pytest-socket allows 127.0.0.1 only, so the new address is that one.
     client.reconnect_now("127.0.0.1")
@@ -909,14 +911,16 @@ async def test_reconnect_now_during_a_connection_attempt_is_not_forgotten(
     links = Recorder[bool]()
     client.subscribe_link(links)
     await client.connect()
-    client.port = port  # the old address, where the outlet no longer answers
+    client._link.port = port  # the old address, where the outlet no longer answers
     await simulator.drop_connections()
     await links.wait_for(2)
     client.reconnect_now()
     async with asyncio.timeout(WAIT):
         await accepted.wait()
 
-    client.port = simulator.ws_port  # zeroconf found the outlet at its new address
+    client._link.port = (
+        simulator.ws_port
+    )  # zeroconf found the outlet at its new address
     client.reconnect_now()
 
     assert await links.wait_for(3, timeout=1.0) == [True, False, True]
@@ -932,7 +936,7 @@ async def test_close_during_a_websocket_connect_closes_its_session(
 ) -> None:
     """close() while a WebSocket handshake hangs closes the session it opened."""
     port, accepted = stalled_port
-    client.port = port
+    client._link.port = port
     await simulator.drop_connections()
     async with asyncio.timeout(WAIT):
         await accepted.wait()

@@ -19,6 +19,7 @@ from .const import (
     UpdateTarget,
 )
 from .decoder import JsonStreamDecoder
+from .device import Device, DevicePart
 from .exceptions import (
     InvisOutletCommandError,
     InvisOutletConnectionError,
@@ -26,6 +27,7 @@ from .exceptions import (
     InvisOutletProtocolError,
     InvisOutletTimeoutError,
     InvisOutletUpdateError,
+    InvisOutletWrongDeviceError,
 )
 from .firmware import Firmware, FirmwareProgress
 from .link import Backoff
@@ -42,6 +44,9 @@ from .ota import InstalledVersions, OtaPhase, OtaTimeouts
 from .probe import PROBE_ORDER, ProbeResult, probe
 from .transport import DEFAULT_PORTS, Transport, redirect_guard
 
+# The library's own version (CHANGELOG.md beside this file); its wheel is built with it.
+__version__ = "2.0.0"
+
 __all__ = [
     "DEFAULT_PORTS",
     "OCCUPANCY_CALIBRATION_SECONDS",
@@ -54,7 +59,9 @@ __all__ = [
     "DecoKind",
     "DecoModule",
     "DecoUpdateMethod",
+    "Device",
     "DeviceConfiguration",
+    "DevicePart",
     "Firmware",
     "FirmwareComponent",
     "FirmwareError",
@@ -68,6 +75,7 @@ __all__ = [
     "InvisOutletProtocolError",
     "InvisOutletTimeoutError",
     "InvisOutletUpdateError",
+    "InvisOutletWrongDeviceError",
     "JsonStreamDecoder",
     "Led",
     "MqttAction",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 import logging
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from .accessories import ColorLightState, NightlightState, SensorReadings
 from .configuration import DeviceConfiguration, Setting, configure_args
@@ -19,10 +19,23 @@ from .const import (
     Outlet,
     UpdateTarget,
 )
+from .device import PART_OF_MODEL, READ_PARTS, Device, DevicePart
 from .envelope import Message
-from .exceptions import InvisOutletCommandError, InvisOutletConnectionError
-from .link import Link, discard
+from .exceptions import (
+    InvisOutletCommandError,
+    InvisOutletConnectionError,
+    InvisOutletError,
+    InvisOutletTimeoutError,
+    InvisOutletWrongDeviceError,
+)
+from .firmware import Firmware
+from .link import Backoff, Link, LinkListener, discard
 from .models import AccessoryNames, FirmwareStatus, OutletInfo, OutletStates
+from .ota import OtaTimeouts
+from .transport import Transport
+
+if TYPE_CHECKING:
+    import aiohttp
 
 LOGGER = logging.getLogger(__package__)
 
@@ -34,8 +47,9 @@ CONFIRM_TIMEOUT = 1.0
 OCCUPANCY_CALIBRATION_SECONDS = 30
 
 type Model = (
-    OutletInfo | OutletStates | SensorReadings | NightlightState | (ColorLightState)
+    OutletInfo | OutletStates | SensorReadings | NightlightState | ColorLightState
 )
+type DeviceListener = Callable[[Device, frozenset[DevicePart]], None]
 
 _PARSERS: dict[type[Any], tuple[CallbackName, Callable[[Message], Any]]] = {
     OutletInfo: (
@@ -72,8 +86,6 @@ class _Feed[T]:
 
     def take(self, message: Message) -> None:
         """Deliver a model to waiters, and to listeners when it is news."""
-        if not self.listeners and not self.waiters:
-            return  # nobody follows this kind of state: not even worth parsing
         args = message.args
         if args == self.last_args and self.last_args is not None:
             self._resolve_waiters(message)
@@ -101,21 +113,53 @@ class _Feed[T]:
             self.waiters.clear()
 
 
-@dataclass(kw_only=True)
-class InvisOutlet(Link):
-    """An InvisOutlet and its InvisDeco, over one persistent link."""
+class InvisOutlet:
+    """An InvisOutlet and its InvisDeco, over one persistent link it holds."""
 
-    _feeds: dict[type[Any], _Feed[Any]] = field(
-        default_factory=dict, init=False, repr=False
-    )
-
-    def __post_init__(self) -> None:
-        """Route each pushed model through its feed."""
+    def __init__(
+        self,
+        *,
+        host: str,
+        transport: Transport = Transport.TCP,
+        port: int | None = None,
+        session: aiohttp.ClientSession | None = None,
+        request_timeout: float = 10.0,
+        connect_timeout: float = 10.0,
+        backoff: Backoff | None = None,
+        serial: str | None = None,
+        ota_timeouts: OtaTimeouts | None = None,
+    ) -> None:
+        """Describe the outlet; a serial given is the only outlet taken as this one."""
+        self._link = Link(
+            host=host,
+            transport=transport,
+            port=port,
+            session=session,
+            request_timeout=request_timeout,
+            connect_timeout=connect_timeout,
+            backoff=backoff or Backoff(),
+        )
+        self.serial = serial
+        # The serial of another outlet answering at the address, before any device.
+        self._foreign: str | None = None
+        self._device: Device | None = None
+        # States that came before the first information, in arrival order.
+        self._early: dict[DevicePart, Any] = {}
+        self._device_listeners: list[DeviceListener] = []
+        self._feeds: dict[type[Any], _Feed[Any]] = {}
         for model, (callback_name, parse) in _PARSERS.items():
             feed = _Feed[Any](parse)
             self._feeds[model] = feed
-            self.listen(callback_name, feed.take)
-        self.subscribe_link(self._link_changed)
+            self._link.listen(callback_name, feed.take)
+            feed.listeners.append(partial(self._merge, PART_OF_MODEL[model]))
+        self._link.subscribe_link(self._link_changed)
+        # Installs on this outlet: one entry point, its state part of the device's.
+        self.firmware = Firmware(self, timeouts=ota_timeouts)
+        self.firmware.subscribe(self._firmware_changed)
+
+    def __repr__(self) -> str:
+        """Return which outlet this is, and how it is reached."""
+        return f"InvisOutlet(host={self.host!r}, transport={self.transport!r})"
 
     async def __aenter__(self) -> Self:
         """Connect on entering the context."""
@@ -125,6 +169,74 @@ class InvisOutlet(Link):
     async def __aexit__(self, *_exc_info: object) -> None:
         """Close on leaving the context."""
         await self.close()
+
+    # The link ------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """Return the address in use (zeroconf may move it)."""
+        return self._link.host
+
+    @property
+    def transport(self) -> Transport:
+        """Return the transport of the link."""
+        return self._link.transport
+
+    @property
+    def port(self) -> int | None:
+        """Return the configured port, None for the transport's default."""
+        return self._link.port
+
+    @property
+    def effective_port(self) -> int:
+        """Return the port in use: the configured one or the transport's default."""
+        return self._link.effective_port
+
+    @property
+    def connected(self) -> bool:
+        """Return whether the link is up."""
+        return self._link.connected
+
+    async def connect(self) -> None:
+        """Open the link; from then on keep it open until close()."""
+        await self._link.connect()
+
+    async def close(self) -> None:
+        """Stop following installs and close the link; nothing keeps running."""
+        await self.firmware.close()
+        await self._link.close()
+
+    def subscribe_link(self, listener: LinkListener) -> Callable[[], None]:
+        """Call listener with True when the link comes up and False when it drops."""
+        return self._link.subscribe_link(listener)
+
+    def reconnect_now(self, host: str | None = None) -> None:
+        """Cut a reconnect wait short, optionally at a new address."""
+        self._link.reconnect_now(host)
+
+    # The device ----------------------------------------------------------------------
+
+    @property
+    def device(self) -> Device | None:
+        """Return everything known of the device; None before its information."""
+        return self._device
+
+    def subscribe_device(self, listener: DeviceListener) -> Callable[[], None]:
+        """Call listener with the device and the parts that changed, on every change."""
+        self._device_listeners.append(listener)
+        return partial(discard, self._device_listeners, listener)
+
+    async def update(self) -> Device:
+        """Read everything the device has and return it; a refused read keeps the last.
+
+        Raises InvisOutletWrongDeviceError when another outlet answers at the address.
+        """
+        await self.outlet_info()
+        for part in READ_PARTS:
+            device = self._identified()
+            if device.wants(part):
+                await self._read_part(part)
+        return self._identified()
 
     def subscribe[T: Model](
         self, model: type[T], listener: Callable[[T], None]
@@ -158,22 +270,24 @@ class InvisOutlet(Link):
 
     async def firmware_status(self) -> FirmwareStatus:
         """Read installed and available firmware (the device asks the vendor cloud)."""
-        message = await self.request(CallbackName.FIRMWARE_STATUS)
+        message = await self._link.request(CallbackName.FIRMWARE_STATUS)
         return FirmwareStatus.from_args(message.args)
 
     async def configuration(self) -> DeviceConfiguration:
         """Read the device's settings."""
-        message = await self.request(CallbackName.CONFIGURATION)
-        return DeviceConfiguration.from_args(message.args)
+        message = await self._link.request(CallbackName.CONFIGURATION)
+        return self._merged(DeviceConfiguration.from_args(message.args))
 
     async def accessory_names(self) -> AccessoryNames:
         """Read the names the owner gave the outlets and the nightlight."""
-        message = await self.request(CallbackName.ACCESSORY_NAMES)
-        return AccessoryNames.from_args(message.args)
+        message = await self._link.request(CallbackName.ACCESSORY_NAMES)
+        return self._merged(AccessoryNames.from_args(message.args))
 
     async def mqtt_connected(self) -> bool:
         """Return whether the outlet is connected to its MQTT broker."""
-        return await self.mqtt_discovery(action=MqttAction.CHECK)
+        connected = await self.mqtt_discovery(action=MqttAction.CHECK)
+        self._merge(DevicePart.MQTT, connected)
+        return connected
 
     # Commands ------------------------------------------------------------------------
 
@@ -214,35 +328,35 @@ class InvisOutlet(Link):
 
     async def configure(self, *, changes: Mapping[Setting, int | bool]) -> None:
         """Change only these settings."""
-        await self.request(CallbackName.CONFIGURE, configure_args(changes))
+        await self._link.request(CallbackName.CONFIGURE, configure_args(changes))
 
     async def restart(self) -> None:
         """Restart the outlet; it answers nothing and the link returns by itself."""
-        await self.send_only(CallbackName.RESTART, restarts=True)
+        await self._link.send_only(CallbackName.RESTART, restarts=True)
 
     async def restart_deco(self) -> None:
         """Restart the InvisDeco."""
-        await self.request(CallbackName.RESTART_DECO)
+        await self._link.request(CallbackName.RESTART_DECO)
 
     async def reset_deco(self) -> None:
         """Clear the InvisDeco's air-quality calibration."""
-        await self.request(CallbackName.RESET_DECO)
+        await self._link.request(CallbackName.RESET_DECO)
 
     async def calibrate_occupancy(
         self, *, seconds: int = OCCUPANCY_CALIBRATION_SECONDS
     ) -> None:
         """Measure the empty room for the radar; it starts 10 s after this."""
-        await self.request(CallbackName.CALIBRATE_OCCUPANCY, [seconds])
+        await self._link.request(CallbackName.CALIBRATE_OCCUPANCY, [seconds])
 
     async def calibrate_climate(self, *, temperature: float, humidity: float) -> None:
         """Tell the InvisDeco the temperature (°C) and humidity (%) measured by it."""
         args = [round(temperature * 1000), round(humidity * 1000)]
-        await self.request(CallbackName.CALIBRATE_CLIMATE, args)
+        await self._link.request(CallbackName.CALIBRATE_CLIMATE, args)
 
     async def mqtt_discovery(self, *, action: MqttAction) -> bool:
         """Check MQTT, or clear or publish its discovery; return the verdict."""
         try:
-            await self.request(CallbackName.MQTT, [int(action)])
+            await self._link.request(CallbackName.MQTT, [int(action)])
         except InvisOutletCommandError:
             return False
         return True
@@ -255,13 +369,13 @@ class InvisOutlet(Link):
         timeout: float | None = None,
     ) -> bool | None:
         """Ask for an install; return its immediate answer, None when none came."""
-        if not self.connected:
+        if not self._link.connected:
             msg = f"not connected to {self.host}"
             raise InvisOutletConnectionError(msg)
         # The vendor sends method 0 with the outlet target (protocol.md §4.3).
         args = [int(target), int(method) if target is UpdateTarget.DECO else 0]
         try:
-            await self.request(CallbackName.START_UPDATE, args, timeout=timeout)
+            await self._link.request(CallbackName.START_UPDATE, args, timeout=timeout)
         except InvisOutletCommandError:
             return False
         except InvisOutletConnectionError:
@@ -276,7 +390,7 @@ class InvisOutlet(Link):
         callback_name, parse = _PARSERS[model]
         waiter = self._wait_for(model)
         try:
-            message = await self.request(callback_name, args)
+            message = await self._link.request(callback_name, args)
             # The reply went through the feed as it arrived; parsing it again here
             # only happens when the feed could not, and raises why.
             return waiter.result() if waiter.done() else parse(message)
@@ -289,7 +403,7 @@ class InvisOutlet(Link):
         """Send a command, then take the state from the device: its push, or a read."""
         waiter = self._wait_for(model)
         try:
-            await self.request(callback_name, args)
+            await self._link.request(callback_name, args)
             try:
                 async with asyncio.timeout(CONFIRM_TIMEOUT):
                     return await waiter
@@ -307,8 +421,126 @@ class InvisOutlet(Link):
     def _link_changed(self, up: bool) -> None:
         """Start each link session knowing nothing: the outlet may have restarted."""
         if up:
-            for feed in self._feeds.values():
-                feed.last_args = None
+            self._forget_seen()
+
+    def _forget_seen(self) -> None:
+        """Take the next state of every kind as news, whatever came before."""
+        for feed in self._feeds.values():
+            feed.last_args = None
+
+    async def _read_part(self, part: DevicePart) -> None:
+        """Read one part; a refusal or a garbled answer keeps what was known."""
+        try:
+            await getattr(self, _READERS[part])()
+        except InvisOutletTimeoutError:
+            if not self.connected:
+                raise
+            # One part unanswered on a live link: keep what was known of it.
+            LOGGER.debug("Reading %s from %s timed out", part, self.host)
+        except InvisOutletConnectionError:
+            raise
+        except InvisOutletError as err:
+            # The error names the part, never its content (settings hold credentials).
+            LOGGER.debug("Reading %s from %s failed: %s", part, self.host, type(err))
+
+    def _identified(self) -> Device:
+        """Return the device, or raise when another outlet answers at the address."""
+        device = self._device
+        if device is None or device.foreign_serial is not None:
+            found = device.foreign_serial if device else self._foreign
+            raise InvisOutletWrongDeviceError(self.host, self.serial, found)
+        return device
+
+    def _merged[T](self, model: T) -> T:
+        """Merge a model that was read (never pushed) and return it."""
+        self._merge(PART_OF_MODEL[type(model)], model)
+        return model
+
+    def _merge(self, part: DevicePart, value: Any) -> None:
+        """Merge a part's new value, in arrival order; tell subscribers what changed."""
+        if part is DevicePart.INFO:
+            self._merge_info(value)
+            return
+        device = self._device
+        if device is None:
+            # Before the first information: kept until it says whose it is.
+            self._early[part] = value
+            return
+        if device.foreign_serial is not None:
+            # Nothing another outlet says is this one's; not seen either, so that
+            # the same state from this outlet is merged when it comes.
+            self._forget_seen()
+            return
+        self._publish(*device.merged(part, value))
+
+    def _merge_info(self, info: OutletInfo) -> None:
+        """Take device information, or note that another outlet answers."""
+        device = self._device
+        if self.serial is not None and info.serial != self.serial:
+            self._foreign = info.serial
+            self._early.clear()
+            self._forget_seen()
+            if device is not None and device.foreign_serial != info.serial:
+                changed = frozenset({DevicePart.IDENTITY})
+                self._publish(replace(device, foreign_serial=info.serial), changed)
+            return
+        self._foreign = None
+        if device is None:
+            self.serial = self.serial or info.serial
+            firmware = self.firmware
+            new = Device(
+                info=info, firmware=firmware.status, progress=firmware.progress
+            )
+            for part, value in self._early.items():
+                new, _ = new.merged(part, value)
+            self._early.clear()
+            self._publish(new, frozenset(DevicePart))
+            return
+        if device.foreign_serial is not None:
+            device = replace(device, foreign_serial=None)
+            new, changed = device.merged(DevicePart.INFO, info)
+            self._publish(new, changed | {DevicePart.IDENTITY})
+            return
+        self._publish(*device.merged(DevicePart.INFO, info))
+
+    def _firmware_changed(self) -> None:
+        """Merge the available updates and the install's progress."""
+        if (device := self._device) is None:
+            return
+        status, progress = self.firmware.status, self.firmware.progress
+        changed = {
+            part
+            for part, old, new in (
+                (DevicePart.FIRMWARE, device.firmware, status),
+                (DevicePart.PROGRESS, device.progress, progress),
+            )
+            if old != new
+        }
+        if changed:
+            new_device = replace(device, firmware=status, progress=progress)
+            self._publish(new_device, frozenset(changed))
+
+    def _publish(self, device: Device, changed: frozenset[DevicePart]) -> None:
+        """Keep the new device and tell every subscriber, when anything changed."""
+        if not changed:
+            return
+        self._device = device
+        for listener in tuple(self._device_listeners):
+            try:
+                listener(device, changed)
+            except Exception:
+                # One failing subscriber must not starve the others of the news.
+                LOGGER.exception("Device subscriber of %s failed", self.host)
 
 
 _READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}
+# How a refresh reads each part: the client's method of that name.
+_READERS: dict[DevicePart, str] = {
+    DevicePart.OUTLETS: "outlets",
+    DevicePart.NAMES: "accessory_names",
+    DevicePart.SENSORS: "sensors",
+    DevicePart.NIGHTLIGHT: "nightlight",
+    DevicePart.COLOR_LIGHT: "color_light",
+    DevicePart.CONFIGURATION: "configuration",
+    DevicePart.MQTT: "mqtt_connected",
+}

@@ -35,3 +35,14 @@ class InvisOutletUpdateError(InvisOutletError):
         """Keep the reason for the caller to word."""
         super().__init__(reason.value)
         self.reason = reason
+
+
+class InvisOutletWrongDeviceError(InvisOutletError):
+    """Another outlet answers at the address (a moved lease): nothing of it is taken."""
+
+    def __init__(self, host: str, expected: str | None, found: str | None) -> None:
+        """Keep which outlet was expected and which one answered."""
+        super().__init__(f"{host} is outlet {found}, not {expected}")
+        self.host = host
+        self.expected = expected
+        self.found = found

@@ -89,17 +89,17 @@ class _Run:
         """Listen to the outlet for as long as the install runs."""
         client = self.client
         unsubscribes = [
-            client.listen(CallbackName.START_UPDATE, self._late_answer),
-            client.listen(CallbackName.UPDATE_PROGRESS, self.progress),
-            client.listen(CallbackName.UPDATE_RESULT, self._result),
+            client._link.listen(CallbackName.START_UPDATE, self._late_answer),
+            client._link.listen(CallbackName.UPDATE_PROGRESS, self.progress),
+            client._link.listen(CallbackName.UPDATE_RESULT, self._result),
             client.subscribe(OutletInfo, self._info),
             client.subscribe_link(self._link_changed),
         ]
-        client.expect_reboot(self.tracker.target is UpdateTarget.OUTLET)
+        client._link.expect_reboot(self.tracker.target is UpdateTarget.OUTLET)
         try:
             yield
         finally:
-            client.expect_reboot(False)
+            client._link.expect_reboot(False)
             for unsubscribe in unsubscribes:
                 unsubscribe()
 
@@ -234,7 +234,7 @@ class Firmware:
     def start(self) -> None:
         """Follow installs started elsewhere, such as in the vendor app."""
         if self._unlisten is None:
-            self._unlisten = self._client.listen(
+            self._unlisten = self._client._link.listen(
                 CallbackName.UPDATE_PROGRESS, self._progress_pushed
             )
 
@@ -255,6 +255,12 @@ class Firmware:
         status = await self._client.firmware_status()
         self._set_status(status)
         return status
+
+    async def check(self) -> FirmwareStatus | None:
+        """Read available updates, unless an install runs (it reads them at its end)."""
+        if self.installing:
+            return self.status
+        return await self.available()
 
     async def install(
         self,
