@@ -33,6 +33,7 @@ from custom_components.invisoutlet.pyinvisoutlet.ota import (
     OtaTimeouts,
     OtaTracker,
     pending_components,
+    refusal,
     target_of,
     types_of,
 )
@@ -260,6 +261,63 @@ def test_pending_components_leave_out_an_older_offer(
 ) -> None:
     """An offer older than what is installed is no update; 3.0.10 beats 3.0.0."""
     assert pending_components(target, status(**overrides)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "overrides"),
+    [
+        pytest.param(OUTLET, {"outlet_fw_available": "0.9.0"}, id="older-fw"),
+        pytest.param(OUTLET, {"www_fw_available": "1.9.9"}, id="older-www"),
+        pytest.param(
+            OUTLET,
+            {"outlet_fw_available": "0.9.0", "www_fw_available": "2.0.0"},
+            id="older-fw-current-www",
+        ),
+        pytest.param(DECO, {"deco_fw_available": "2.10.0"}, id="older-deco"),
+    ],
+)
+def test_refusal_is_a_downgrade_when_any_covered_component_is_offered_older(
+    target: UpdateTarget, overrides: dict[str, str | None]
+) -> None:
+    """One install puts every component of its target on: one older offer refuses it."""
+    assert refusal(target, status(**overrides)) is FirmwareError.DOWNGRADE
+
+
+@pytest.mark.parametrize(
+    ("target", "overrides"),
+    [
+        pytest.param(
+            OUTLET,
+            {"outlet_fw_available": "1.0.0", "www_fw_available": "2.0.0"},
+            id="outlet-current",
+        ),
+        pytest.param(DECO, {"deco_fw_available": "3.0.0"}, id="deco-current"),
+        pytest.param(DECO, {"deco_fw": None, "deco_fw_available": None}, id="no-deco"),
+    ],
+)
+def test_refusal_is_no_update_when_nothing_newer_is_offered(
+    target: UpdateTarget, overrides: dict[str, str | None]
+) -> None:
+    """Nothing newer and nothing older: there is nothing to install."""
+    assert refusal(target, status(**overrides)) is FirmwareError.NO_UPDATE
+
+
+@pytest.mark.parametrize(
+    ("target", "overrides"),
+    [
+        pytest.param(OUTLET, {}, id="outlet-both-newer"),
+        pytest.param(OUTLET, {"www_fw_available": "2.0.0"}, id="outlet-fw-newer"),
+        pytest.param(OUTLET, {"deco_fw_available": "2.0.0"}, id="older-deco-aside"),
+        pytest.param(OUTLET, {"outlet_fw": None}, id="fw-installed-unknown"),
+        pytest.param(DECO, {}, id="deco-newer"),
+        pytest.param(DECO, {"outlet_fw_available": "0.9.0"}, id="older-fw-aside"),
+    ],
+)
+def test_no_refusal_when_only_newer_versions_of_the_target_are_offered(
+    target: UpdateTarget, overrides: dict[str, str | None]
+) -> None:
+    """Newer offers only (another target's older offer aside): the install may start."""
+    assert refusal(target, status(**overrides)) is None
 
 
 @pytest.mark.parametrize(
@@ -1070,6 +1128,70 @@ def test_drop_while_verifying_without_return_fails_as_device_not_back() -> None:
     assert ota.error is FirmwareError.DEVICE_NOT_BACK
 
 
+def test_reconnect_while_verifying_keeps_the_verification_deadline() -> None:
+    """Verifying resumed after a reconnect ends when the first return said it would."""
+    ota = verifying()  # gives up at 40.0 + VERIFY
+    ota.link_lost(50.0)
+    ota.link_restored(70.0)
+    assert phase_of(ota) is OtaPhase.VERIFYING
+    ota.tick(40.0 + VERIFY - 1.0)
+    assert ota.active
+    assert not ota.tick(40.0 + VERIFY)
+    assert ota.error is FirmwareError.VERSION_UNCHANGED
+
+
+def test_return_after_the_verification_limit_fails_at_once_as_version_unchanged() -> (
+    None
+):
+    """An outlet still reconnecting at the verification limit fails once it is back."""
+    ota = verifying()  # gives up at 40.0 + VERIFY
+    ota.link_lost(40.0 + VERIFY - 1.0)
+    assert not ota.tick(40.0 + VERIFY)
+    assert ota.active
+    ota.link_restored(40.0 + VERIFY + 1.0)
+    assert not ota.tick(40.0 + VERIFY + 1.0)
+    assert ota.error is FirmwareError.VERSION_UNCHANGED
+
+
+def test_reconnect_after_a_return_resumes_the_start_clock_of_that_return() -> None:
+    """The return after revB's restart at 21 starts the clock; reconnects keep it."""
+    ota = tracker()
+    ota.link_lost(1.0)
+    ota.link_restored(40.0)  # the start timeout runs until 40.0 + START
+    ota.link_lost(50.0)
+    ota.link_restored(60.0)
+    assert phase_of(ota) is OtaPhase.STARTING
+    assert ota.tick(60.0)
+    assert ota.next_wakeup == 40.0 + START
+
+
+def test_reconnect_during_a_stall_check_after_a_return_resumes_the_check() -> None:
+    """A stall check after a return ends as stalled, however often the link reopens."""
+    ota = tracker()
+    ota.link_lost(1.0)
+    ota.link_restored(10.0)
+    assert ota.tick(10.0 + START)  # the stall check's one read
+    ota.link_lost(10.0 + START + 1.0)
+    ota.link_restored(10.0 + START + 2.0)
+    assert phase_of(ota) is OtaPhase.VERIFYING
+    ota.tick(10.0 + START + 2.0)
+    assert not ota.tick(10.0 + START + POLL)
+    assert ota.error is FirmwareError.STALLED
+
+
+def test_sign_of_life_lets_the_next_return_start_a_fresh_clock() -> None:
+    """Progress after a return: the device is alive, the next return starts afresh."""
+    ota = tracker()
+    ota.link_lost(1.0)
+    ota.link_restored(10.0)
+    ota.progress(progress(FW, 10), 20.0)
+    ota.link_lost(30.0)
+    ota.link_restored(40.0)
+    assert phase_of(ota) is OtaPhase.DOWNLOADING
+    assert ota.tick(40.0)
+    assert ota.next_wakeup == 40.0 + PROGRESS
+
+
 def test_link_return_outside_rebooting_changes_nothing() -> None:
     """A link report while downloading leaves the download and its timer alone."""
     ota = downloading()
@@ -1401,7 +1523,7 @@ def test_total_limit_is_every_phase_at_its_limit_and_a_long_download() -> None:
 
 
 def test_install_that_keeps_restarting_ends_at_the_total_limit() -> None:
-    """Reconnects restart the phase clocks, never the clock of the whole install."""
+    """Signs of life restart the phase clocks, never the clock of the whole install."""
     ota = tracker()
     total = ota.timeouts.total
     now = 0.0

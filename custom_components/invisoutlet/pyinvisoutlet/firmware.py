@@ -27,9 +27,8 @@ from .ota import (
     OtaPhase,
     OtaTimeouts,
     OtaTracker,
-    pending_components,
+    refusal,
     target_of,
-    types_of,
 )
 
 if TYPE_CHECKING:
@@ -281,9 +280,8 @@ class Firmware:
         self._installing = True
         try:
             status = await self.available()
-            pending = pending_components(target, status)
-            if not pending:
-                raise InvisOutletUpdateError(_refusal(target, status))
+            if (reason := refusal(target, status)) is not None:
+                raise InvisOutletUpdateError(reason)
             final: FirmwareStatus | None = None
             try:
                 final = await self._install_with(target, status, methods)
@@ -450,13 +448,6 @@ def _snapshot(tracker: OtaTracker) -> FirmwareProgress:
         external=tracker.external,
         baseline=tracker.baseline,
     )
-
-
-def _refusal(target: UpdateTarget, status: FirmwareStatus) -> FirmwareError:
-    """Return why nothing can be installed: nothing newer, or only an older version."""
-    if any(status.offers_older(component) for component in types_of(target)):
-        return FirmwareError.DOWNGRADE
-    return FirmwareError.NO_UPDATE
 
 
 def _now() -> float:

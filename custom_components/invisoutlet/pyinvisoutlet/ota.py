@@ -36,7 +36,8 @@ class OtaTimeouts:
     progress: float = 60.0
     # From the result (or an expected disconnect) until the module is back.
     reboot: float = 300.0
-    # From the module being back until the new version is read.
+    # From the module being back until the new version is read. Like the start and
+    # progress limits, counted from the first return: a reconnect does not restart it.
     verify: float = 120.0
     # Between version reads while rebooting or verifying.
     poll_interval: float = 10.0
@@ -128,6 +129,17 @@ def pending_components(
     return frozenset(c for c in _TYPES_OF[target] if status.offers(c))
 
 
+def refusal(target: UpdateTarget, status: FirmwareStatus) -> FirmwareError | None:
+    """Return why an install of this target must not start, None when it may."""
+    # The device installs every component of the target whose version differs, the
+    # older ones too: one older offer beside a newer one would be a downgrade.
+    if any(status.offers_older(component) for component in _TYPES_OF[target]):
+        return FirmwareError.DOWNGRADE
+    if not pending_components(target, status):
+        return FirmwareError.NO_UPDATE
+    return None
+
+
 @dataclass
 class OtaTracker:
     """Follow one firmware update of one target from start to confirmed version."""
@@ -159,6 +171,11 @@ class OtaTracker:
     _seen: dict[FirmwareComponent, str] = field(default_factory=dict, init=False)
     # The install as a whole ends by then; reconnects do not move it.
     _ends_at: float = field(default=0.0, init=False)
+    # The link came back since the device last showed life (a message of the
+    # update): that return started the phase's clock, and no later one restarts it.
+    _returned: bool = field(default=False, init=False)
+    # The clock a later return resumes: (stall check running, deadline).
+    _held: tuple[bool, float | None] | None = field(default=None, init=False)
 
     def __post_init__(self, now: float) -> None:
         """Start the clocks: the phase's and the whole install's."""
@@ -302,6 +319,10 @@ class OtaTracker:
         self._module_gone = True
         if self.phase is OtaPhase.REBOOTING:
             return
+        if self._returned:
+            # A silent outlet whose reads time out drops the link every request
+            # timeout: resuming on a fresh clock would let it run to the total limit.
+            self._held = (self._stall_check, self._deadline)
         if self._downloading:
             # revB restarts as soon as 21 arrives, then carries on where it was.
             starting = self.phase is OtaPhase.STARTING
@@ -325,12 +346,18 @@ class OtaTracker:
         if self._resume is not None:
             self._enter(self._resume)
             self._resume = None
-            self._alive(now)
+            self._run_clock(now)
             # The result may have been lost with the link: look once, straight away,
             # rather than only when the progress timeout runs out.
             self._poll_at = now
         else:
             self._verify(now)
+        self._returned = True
+        if (held := self._held) is not None:
+            self._held = None
+            self._stall_check, self._deadline = held
+            if self._stall_check:
+                self._enter(OtaPhase.VERIFYING)
 
     def versions_read(self, versions: InstalledVersions, now: float) -> None:
         """Take installed versions read from 12 or 20 (reply or push)."""
@@ -388,6 +415,11 @@ class OtaTracker:
 
     def _alive(self, now: float) -> None:
         """Restart the stall timer on a sign of life."""
+        self._returned = False
+        self._run_clock(now)
+
+    def _run_clock(self, now: float) -> None:
+        """Start the start or progress timer afresh."""
         if self._stall_check:
             self._enter(OtaPhase.DOWNLOADING)
         limit = self.timeouts.progress if self._seen_progress else self.timeouts.start
@@ -410,6 +442,7 @@ class OtaTracker:
         """After a successful result the module restarts (quirk Q8)."""
         self._enter(OtaPhase.REBOOTING)
         self._resume = None
+        self._returned = False
         self._module_gone = not self._module_present
         self._deadline = now + self.timeouts.reboot
         self._poll_at = now + self.timeouts.poll_interval
