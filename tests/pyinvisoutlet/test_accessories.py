@@ -6,6 +6,9 @@ Each parser takes the callback's arguments as the device sends them (protocol.md
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import logging
+import math
 from typing import Any
 
 import pytest
@@ -13,11 +16,16 @@ import pytest
 from custom_components.invisoutlet.pyinvisoutlet import (
     ColorEffect,
     ColorLightState,
+    InvisOutlet,
     InvisOutletProtocolError,
     Led,
     NightlightState,
     SensorReadings,
 )
+from custom_components.invisoutlet.pyinvisoutlet.fields import REJECTED
+from tests.simulator import InvisOutletSimulator
+
+from .conftest import Recorder
 
 PRO_READINGS: dict[str, Any] = {
     "temp_valid": 1,
@@ -55,6 +63,57 @@ CLIMATE = frozenset({"temperature", "humidity"})
 LIGHT = frozenset({"illuminance"})
 RADAR = frozenset({"distance", "occupancy_state", "movement_energy"})
 AIR = frozenset({"pressure", "aqi", "co2", "bvoc", "aqi_accuracy"})
+HUGE = 10**400  # valid JSON; no float holds it
+# What each sensor can physically report (accessories.READINGS): reading, key, range.
+RANGES = [
+    ("temperature", "temp_celsius", -40, 85),
+    ("humidity", "humidity", 0, 100),
+    ("pressure", "pressure", 30_000, 110_000),
+    ("aqi", "AQI", 0, 500),
+    ("co2", "co2_equiv", 0, 1_000_000),
+    ("bvoc", "bvoc_equiv", 0, 1_000_000),
+    ("illuminance", "lux", 0, 200_000),
+    ("distance", "distance", 0, 10_000),
+    ("occupancy_state", "occupancy_state", 0, 255),
+    ("movement_energy", "movement_energy", 0, 1_000_000),
+    ("aqi_accuracy", "AQI_accuracy", 0, 3),
+]
+# Extremes no sensor reports: reading, key, value.
+IMPOSSIBLE = [
+    ("temperature", "temp_celsius", -300),
+    ("temperature", "temp_celsius", -40.1),
+    ("temperature", "temp_celsius", 85.1),
+    ("humidity", "humidity", -5),
+    ("humidity", "humidity", 150),
+    ("humidity", "humidity", "100.1"),
+    ("pressure", "pressure", -101_325),
+    ("pressure", "pressure", 29_999),
+    ("pressure", "pressure", 110_001),
+    ("aqi", "AQI", -1),
+    ("aqi", "AQI", 501),
+    ("co2", "co2_equiv", -400),
+    ("co2", "co2_equiv", 1_000_001),
+    ("bvoc", "bvoc_equiv", "-0.5"),
+    ("bvoc", "bvoc_equiv", 1_000_001),
+    ("illuminance", "lux", -1),
+    ("illuminance", "lux", 200_001),
+    ("distance", "distance", -10),
+    ("distance", "distance", 10_001),
+    ("occupancy_state", "occupancy_state", -1),
+    ("occupancy_state", "occupancy_state", 256),
+    ("movement_energy", "movement_energy", -1),
+    ("movement_energy", "movement_energy", 1_000_001),
+    ("aqi_accuracy", "AQI_accuracy", -1),
+    ("aqi_accuracy", "AQI_accuracy", 4),
+] + [(name, key, extreme) for name, key, _, _ in RANGES for extreme in (1e308, -1e308)]
+
+
+@pytest.fixture(autouse=True)
+def no_rejections_yet() -> Iterator[None]:
+    """Start every test as if the library had just been loaded (warnings once each)."""
+    REJECTED.clear()
+    yield
+    REJECTED.clear()
 
 
 def readings(**changes: Any) -> list[Any]:
@@ -120,6 +179,96 @@ def test_sensor_that_is_not_a_finite_number_is_unknown(value: Any) -> None:
     assert "temperature" in sensors.reported
     assert sensors.temperature is None
     assert sensors.humidity == 41.6
+
+
+@pytest.mark.parametrize(
+    "value",
+    [HUGE, -HUGE, "1e400", math.inf, math.nan, [[22.4]], {"c": 22.4}, False],
+    ids=["400 digits", "-400 digits", "1e400", "inf", "nan", "nested", "obj", "bool"],
+)
+def test_reading_that_does_not_convert_loses_only_itself(value: Any) -> None:
+    """A value no float holds is that reading's problem: unknown, the others kept."""
+    sensors = SensorReadings.from_args(readings(temp_celsius=value))
+
+    assert sensors.reported == CLIMATE | AIR | LIGHT | RADAR
+    assert sensors.temperature is None
+    assert (sensors.humidity, sensors.pressure, sensors.distance) == (
+        41.6,
+        100842.0,
+        143.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value"),
+    [(name, key, bound) for name, key, low, high in RANGES for bound in (low, high)],
+)
+def test_reading_at_a_bound_of_its_sensor_is_a_reading(
+    name: str, key: str, value: float
+) -> None:
+    """The extremes a sensor can report are readings, as sent."""
+    sensors = SensorReadings.from_args(readings(**{key: value}))
+
+    assert getattr(sensors, name) == value
+
+
+@pytest.mark.parametrize(("name", "key", "value"), IMPOSSIBLE, ids=repr)
+def test_reading_its_sensor_cannot_report_is_unknown(
+    name: str, key: str, value: Any
+) -> None:
+    """Humidity of 150 %, -300 °C, a negative distance: reported, but unknown."""
+    sensors = SensorReadings.from_args(readings(**{key: value}))
+
+    assert name in sensors.reported
+    assert getattr(sensors, name) is None
+
+
+def test_impossible_reading_loses_only_itself() -> None:
+    """The readings beside one out of range are kept."""
+    sensors = SensorReadings.from_args(readings(humidity=150))
+
+    assert sensors.humidity is None
+    assert (sensors.temperature, sensors.co2) == (22.4, 612.0)
+
+
+def test_impossible_readings_warn_once_per_kind(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every push may carry it again: one warning per kind, the rest counted."""
+    for _ in range(3):
+        SensorReadings.from_args(readings(humidity=150, lux=HUGE))
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 2
+    assert "a reading of humidity out of its sensor's range" in warnings[0]
+    assert "a reading of illuminance that is not a finite number" in warnings[1]
+
+
+def test_readings_the_device_says_it_does_not_know_are_not_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A null reading, or one its validity flag disowns, is unknown without a word."""
+    SensorReadings.from_args(readings(temp_celsius=None, temp_valid=0, lux=None))
+    SensorReadings.from_args([1, {**PRO_READINGS, "lux": None, "temp_valid": 0}])
+
+    assert caplog.records == []
+
+
+async def test_pushed_reading_that_does_not_convert_keeps_the_others(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 400-digit humidity on the wire: the push arrives, humidity unknown."""
+    received = Recorder[SensorReadings]()
+    client.subscribe(SensorReadings, received)
+
+    await simulator.set_readings(humidity=HUGE)
+
+    (sensors,) = await received.wait_for(1)
+    assert sensors.humidity is None
+    assert sensors.temperature is not None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,10 @@ model keeps only whether MQTT is on, so that no secret can reach a log or a stat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import copy
+import json
+import logging
 from typing import Any
 
 import pytest
@@ -18,6 +21,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 )
 from custom_components.invisoutlet.pyinvisoutlet.configuration import configure_args
 from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
+from custom_components.invisoutlet.pyinvisoutlet.fields import REJECTED
 
 PASSWORD = "not-a-real-password"  # noqa: S105 - a sample, never a secret
 USER = "invis-user"
@@ -66,6 +70,48 @@ EXPECTED = DeviceConfiguration(
     ),
     mqtt_enabled=True,
 )
+
+
+# The credentials first, as a device may order them: a cut-short quote would show them.
+CREDENTIALS_FIRST: dict[str, Any] = {
+    "sys_prefs": {
+        "mqtt": {"pass": PASSWORD, "user": USER, "enabled": 1, "qos": 0},
+    },
+    "acc_prefs": {"capacitiveCtrl": 1},
+}
+# Every shape the settings answer has been seen in or could take, credentials inside.
+SHAPES: dict[str, Any] = {
+    "object": SETTINGS,
+    "object, credentials first": CREDENTIALS_FIRST,
+    "list-wrapped, credentials first": [CREDENTIALS_FIRST],
+    "list-wrapped, credentials last": [SETTINGS],
+    "split, credentials first": [
+        {"sys_prefs": CREDENTIALS_FIRST["sys_prefs"]},
+        {"acc_prefs": {"capacitiveCtrl": 1}},
+    ],
+    "split, credentials last": [
+        {"acc_prefs": {"capacitiveCtrl": 1}},
+        {"sys_prefs": CREDENTIALS_FIRST["sys_prefs"]},
+    ],
+    "nested under a key": {"config": CREDENTIALS_FIRST},
+    "nested in a list twice": [[CREDENTIALS_FIRST]],
+    "system settings as text": {"sys_prefs": json.dumps(SETTINGS["sys_prefs"])},
+    "mqtt as text": {"sys_prefs": {"mqtt": f"{USER}:{PASSWORD}@{BROKER}"}},
+    "mqtt as a list": {"sys_prefs": {"mqtt": [USER, PASSWORD]}},
+    "password as the flag": {"sys_prefs": {"mqtt": {"enabled": PASSWORD}}},
+    "password as a setting": {"acc_prefs": {"capacitiveCtrl": PASSWORD}},
+    "settings as text": {"acc_prefs": PASSWORD, "sys_prefs": PASSWORD},
+    "the answer as text": PASSWORD,
+    "the answer as a list of text": [PASSWORD, USER],
+}
+
+
+@pytest.fixture(autouse=True)
+def no_rejections_yet() -> Iterator[None]:
+    """Start every test as if the library had just been loaded (warnings once each)."""
+    REJECTED.clear()
+    yield
+    REJECTED.clear()
 
 
 def settings(**prefs: Any) -> dict[str, Any]:
@@ -170,17 +216,62 @@ def test_configuration_without_settings_is_empty(args: dict[str, Any]) -> None:
     )
 
 
-@pytest.mark.parametrize("args", [None, [SETTINGS], "acc_prefs"], ids=repr)
+@pytest.mark.parametrize(
+    "args", [None, "acc_prefs", 7, [], [1, "acc_prefs"], [[SETTINGS]]], ids=repr
+)
 def test_configuration_that_is_not_an_object_is_rejected(args: Any) -> None:
-    """Settings that are not an object are a protocol error."""
-    with pytest.raises(InvisOutletProtocolError, match="callbackArgs is not an object"):
+    """Settings neither an object nor a list holding one are a protocol error."""
+    with pytest.raises(InvisOutletProtocolError, match="settings are not an object"):
         DeviceConfiguration.from_args(args)
 
 
-def test_configuration_with_settings_that_are_not_an_object_is_rejected() -> None:
-    """acc_prefs that is not an object is a protocol error."""
-    with pytest.raises(InvisOutletProtocolError, match="acc_prefs is not an object"):
-        DeviceConfiguration.from_args({"acc_prefs": [1, 2]})
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([SETTINGS], id="wrapped"),
+        pytest.param(["1", SETTINGS], id="after a scalar"),
+        pytest.param(
+            [
+                {"sys_prefs": SETTINGS["sys_prefs"]},
+                {"acc_prefs": SETTINGS["acc_prefs"]},
+            ],
+            id="split",
+        ),
+    ],
+)
+def test_configuration_wrapped_in_a_list_is_read(args: list[Any]) -> None:
+    """[{settings}], as callback 2 sends them (§6.3), or split in blocks: read."""
+    assert DeviceConfiguration.from_args(args) == EXPECTED
+
+
+def test_configuration_with_settings_that_are_not_an_object_has_none() -> None:
+    """acc_prefs that is not an object: no setting; whether MQTT is on still read."""
+    configuration = DeviceConfiguration.from_args({**SETTINGS, "acc_prefs": [1, 2]})
+
+    assert configuration == DeviceConfiguration(values=(), mqtt_enabled=True)
+
+
+@pytest.mark.parametrize("system", ["on", [1], 5], ids=repr)
+def test_configuration_with_system_settings_not_an_object_keeps_the_rest(
+    system: Any,
+) -> None:
+    """sys_prefs that is not an object loses only whether MQTT is on."""
+    configuration = DeviceConfiguration.from_args({**SETTINGS, "sys_prefs": system})
+
+    assert configuration.values == EXPECTED.values
+    assert configuration.mqtt_enabled is None
+
+
+def test_setting_that_is_not_an_integer_is_warned_about_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Read every minute: one warning names the setting, never its value."""
+    for _ in range(3):
+        DeviceConfiguration.from_args(settings(pmIndicatorBrightness=PASSWORD))
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    assert "pmIndicatorBrightness" in warnings[0]
 
 
 # MQTT -----------------------------------------------------------------------------
@@ -232,6 +323,49 @@ def test_configuration_never_keeps_the_mqtt_credentials(placement: str) -> None:
     shown = repr(configuration) + str(configuration)
     for secret in (PASSWORD, USER, BROKER, "192.168.1.10"):
         assert secret not in shown
+
+
+@pytest.mark.parametrize("args", SHAPES.values(), ids=SHAPES.keys())
+def test_no_error_repr_or_log_shows_the_password(
+    args: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whatever the answer's shape, the password is in no error, repr or log line."""
+    shown = []
+    with caplog.at_level(logging.DEBUG):
+        try:
+            configuration = DeviceConfiguration.from_args(args)
+        except InvisOutletProtocolError as err:
+            shown += [str(err), repr(err)]
+        else:
+            shown += [repr(configuration), str(configuration)]
+
+    shown += [record.getMessage() for record in caplog.records]
+    for secret in (PASSWORD, USER):
+        assert not [text for text in shown if secret in text]
+
+
+def test_message_carrying_the_settings_does_not_show_them() -> None:
+    """The envelope's repr leaves the arguments out: they hold the password."""
+    message = Message.from_json(
+        {"packetID": 1, "PUBACK": 1, "payload": {"callbackName": 1, **SETTINGS}}
+    )
+
+    assert PASSWORD not in repr(message)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param([{"payload": CREDENTIALS_FIRST}], id="message in a list"),
+        pytest.param({"payload": json.dumps(CREDENTIALS_FIRST)}, id="payload as text"),
+    ],
+)
+def test_malformed_message_carrying_the_settings_does_not_show_them(data: Any) -> None:
+    """A message too malformed to read is described by its shape, not quoted."""
+    with pytest.raises(InvisOutletProtocolError) as caught:
+        Message.from_json(data)
+
+    assert PASSWORD not in str(caught.value)
 
 
 # Changing --------------------------------------------------------------------------

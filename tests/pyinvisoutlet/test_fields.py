@@ -6,6 +6,8 @@ text reaches logs, titles and states, so it is cleaned and bounded first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import logging
 import math
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 from custom_components.invisoutlet.pyinvisoutlet import InvisOutletProtocolError
 from custom_components.invisoutlet.pyinvisoutlet.fields import (
     MAX_TEXT,
+    REJECTED,
     as_block,
     as_bool,
     as_float,
@@ -23,7 +26,22 @@ from custom_components.invisoutlet.pyinvisoutlet.fields import (
     as_pair,
     as_text,
     clean_text,
+    reject,
+    shape,
 )
+
+SECRET = "not-a-real-password"  # noqa: S105 - a sample, never a secret
+HUGE = 10**400  # a valid JSON number no float can hold
+KIND = "a sample value"
+
+
+@pytest.fixture(autouse=True)
+def no_rejections_yet() -> Iterator[None]:
+    """Start every test as if the library had just been loaded."""
+    REJECTED.clear()
+    yield
+    REJECTED.clear()
+
 
 # clean_text -------------------------------------------------------------------------
 
@@ -185,6 +203,31 @@ def test_as_int_rejects_what_is_not_an_integer(value: Any) -> None:
         as_int(value, "value")
 
 
+@pytest.mark.parametrize(
+    "value",
+    [HUGE, -HUGE, 2**63, -(2**63), 1e308, "9" * MAX_TEXT, 10**5000],
+    ids=["400 digits", "-400 digits", "2**63", "-2**63", "1e308", "64 nines", "5000"],
+)
+def test_as_int_rejects_integers_no_device_word_holds(value: Any) -> None:
+    """Beyond 64-bit integers a number means nothing: rejected, never an overflow."""
+    with pytest.raises(InvisOutletProtocolError, match="value is not an integer"):
+        as_int(value, "value")
+
+
+@pytest.mark.parametrize("value", [2**63 - 1, -(2**63 - 1)], ids=["max", "min"])
+def test_as_int_reads_the_largest_device_integers(value: int) -> None:
+    """The 64-bit extremes are still integers."""
+    assert as_int(value, "value") == value
+
+
+def test_as_int_names_a_huge_integer_by_its_size() -> None:
+    """The message says how big the number was, not its 400 digits."""
+    with pytest.raises(InvisOutletProtocolError) as caught:
+        as_int(HUGE, "value")
+
+    assert str(caught.value) == "value is not an integer: an integer of 1329 bits"
+
+
 # as_float ---------------------------------------------------------------------------
 
 
@@ -218,12 +261,25 @@ def test_as_float_reads_finite_numbers_and_numeric_strings(
         [21.8],
         {"v": 1},
         "1" * 65,
+        "1e400",
+        [[1]],
     ],
     ids=repr,
 )
 def test_as_float_of_anything_else_is_none(value: Any) -> None:
     """Non-finite numbers, flags, other text and other types are no reading."""
     assert as_float(value) is None
+
+
+@pytest.mark.parametrize("value", [HUGE, -HUGE], ids=["400 digits", "-400 digits"])
+def test_as_float_of_an_integer_beyond_any_float_is_none(value: int) -> None:
+    """A 400-digit integer is no reading: None, never an OverflowError."""
+    assert as_float(value) is None
+
+
+def test_as_float_keeps_the_largest_float() -> None:
+    """1e308 is finite: whether it is a possible reading is the model's call."""
+    assert as_float(1e308) == 1e308
 
 
 # as_bool ----------------------------------------------------------------------------
@@ -248,6 +304,12 @@ def test_as_float_of_anything_else_is_none(value: Any) -> None:
 def test_flags_accept_booleans_numbers_and_strings(value: Any, expected: bool) -> None:
     """A flag may be true/false, 1/0, or either as a string."""
     assert as_bool(value, "flag") is expected
+
+
+def test_flag_of_a_huge_integer_is_rejected() -> None:
+    """A 400-digit flag is no flag."""
+    with pytest.raises(InvisOutletProtocolError, match="flag is not an integer"):
+        as_bool(HUGE, "flag")
 
 
 def test_flag_that_is_neither_is_rejected() -> None:
@@ -297,3 +359,111 @@ def test_as_list_of_anything_shorter_or_else_is_rejected(args: Any) -> None:
 def test_as_pair_reads_the_two_leading_integers() -> None:
     """Further elements are ignored; numeric strings are read."""
     assert as_pair(["1", 90, "extra"], "progress") == (1, 90)
+
+
+# What errors and logs may show --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "described"),
+    [
+        (None, "null"),
+        (True, "a boolean"),
+        (7, "an integer of 3 bits"),
+        (2.5, "a number"),
+        (math.inf, "a non-finite number"),
+        ("abc", "text of 3 characters"),
+        ([1, [2]], "a list of 2"),
+        ({"user": "u", "pass": "p"}, "an object with keys [user, pass]"),
+        (
+            {str(i): i for i in range(10)},
+            "an object with keys [0, 1, 2, 3, 4, 5, 6, 7, …]",
+        ),
+        ((1, 2), "a tuple"),
+    ],
+    ids=repr,
+)
+def test_shape_describes_type_and_size(value: Any, described: str) -> None:
+    """A shape names the type, the length and an object's first keys."""
+    assert shape(value) == described
+
+
+@pytest.mark.parametrize(
+    "value",
+    [SECRET, {"pass": SECRET}, [{"sys_prefs": {"mqtt": {"pass": SECRET}}}]],
+    ids=["text", "object", "list"],
+)
+def test_shape_never_shows_content(value: Any) -> None:
+    """Not a character of the content: a shape may reach any log."""
+    assert SECRET not in shape(value)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda value: as_block(value, "sys_prefs"),
+        lambda value: as_block({"sys_prefs": value}, "sys_prefs"),
+        lambda value: as_list(value, 2, "settings"),
+        lambda value: as_text({"key": value}, "key"),
+        lambda value: as_int(value, "value"),
+    ],
+    ids=["arguments", "block", "list", "text", "integer"],
+)
+@pytest.mark.parametrize(
+    "value",
+    [[{"pass": SECRET}], [SECRET], [[SECRET]]],
+    ids=["list of object", "list of text", "nested list"],
+)
+def test_errors_show_containers_by_their_shape_only(read: Any, value: Any) -> None:
+    """A rejected list or object is described, never quoted: it may hold a password."""
+    with pytest.raises(InvisOutletProtocolError) as caught:
+        read(value)
+
+    assert SECRET not in str(caught.value)
+
+
+def test_first_rejected_value_of_a_kind_is_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The first value of a kind that is not used is said once, at warning level."""
+    with caplog.at_level(logging.DEBUG):
+        reject(KIND)
+
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (
+            logging.WARNING,
+            "Ignored a sample value from an outlet; further ones are counted",
+        )
+    ]
+
+
+def test_further_rejected_values_of_a_kind_are_counted_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Later ones of the same kind only count, at debug level."""
+    reject(KIND)
+    caplog.clear()
+
+    with caplog.at_level(logging.DEBUG):
+        reject(KIND)
+        reject(KIND)
+
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.DEBUG, "Ignored a sample value from an outlet (2 so far)"),
+        (logging.DEBUG, "Ignored a sample value from an outlet (3 so far)"),
+    ]
+    assert REJECTED[KIND] == 3
+
+
+def test_each_kind_of_rejected_value_gets_its_own_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another kind is news: it is warned about too."""
+    reject(KIND)
+    reject("another sample value")
+    reject(KIND)
+
+    assert [r.levelno for r in caplog.records if r.levelno >= logging.INFO] == [
+        logging.WARNING,
+        logging.WARNING,
+    ]

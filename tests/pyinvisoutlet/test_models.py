@@ -7,21 +7,27 @@ the settings in test_configuration.py, the tolerant field readers in test_fields
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+import math
 from typing import Any
 
 import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     AccessoryNames,
+    ColorLightState,
     DecoKind,
     DecoModule,
+    DeviceConfiguration,
     FirmwareComponent,
     FirmwareStatus,
     InvisOutletProtocolError,
+    NightlightState,
     Outlet,
     OutletInfo,
     OutletModule,
     OutletStates,
+    SensorReadings,
     is_newer,
 )
 from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
@@ -30,7 +36,9 @@ from custom_components.invisoutlet.pyinvisoutlet.events import (
     UpdateProgress,
     UpdateResult,
 )
+from custom_components.invisoutlet.pyinvisoutlet.fields import REJECTED
 from custom_components.invisoutlet.pyinvisoutlet.models import parse_version
+from tests.simulator.fixtures import load_fixture
 
 SERIAL = "11A1F7000FE"
 DECO_SERIAL = "0003C44076"
@@ -834,3 +842,82 @@ def test_update_push_non_integer_arguments_are_rejected(
     """The two arguments must be integers."""
     with pytest.raises(InvisOutletProtocolError, match="is not an integer"):
         parser.from_args([1, "half"])
+
+
+# Values that do not convert, in every model -------------------------------------------
+
+# Every parser of the device's messages and the fixture of its arguments.
+PARSERS: dict[str, tuple[Callable[[Any], object], str | list[Any]]] = {
+    "outlet information": (OutletInfo.from_args, "outlet_info"),
+    "outlet information, Pro": (OutletInfo.from_args, "outlet_info_pro"),
+    "available updates": (FirmwareStatus.from_args, "firmware_status"),
+    "outlet states": (OutletStates.from_args, "outlets"),
+    "accessory names": (AccessoryNames.from_args, "accessory_names"),
+    "sensors, Pro": (SensorReadings.from_args, "sensors_pro"),
+    "sensors, Aura": (SensorReadings.from_args, "sensors_aura"),
+    "nightlight": (NightlightState.from_args, "nightlight"),
+    "colour light": (ColorLightState.from_args, "color_light"),
+    "settings": (DeviceConfiguration.from_args, "configuration"),
+    "install progress": (UpdateProgress.from_args, [1, 50]),
+    "install answer": (UpdateAnswer.from_args, [1, 1]),
+    "install result": (UpdateResult.from_args, [1, 1]),
+}
+# What a device could put anywhere: JSON numbers no float or machine word holds,
+# non-finite numbers (Python's JSON reads NaN and 1e400), the wrong types, nesting.
+ODD_VALUES = [
+    10**400,
+    -(10**400),
+    2**63,
+    1e308,
+    -1e308,
+    math.inf,
+    math.nan,
+    True,
+    None,
+    "",
+    "1e400",
+    "9" * 64,
+    [],
+    [[1]],
+    {},
+    {"a": [1]},
+]
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Yield the path of every element of a decoded JSON value, itself included."""
+    yield path
+    if isinstance(value, (dict, list)):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, element in items:
+            yield from _paths(element, (*path, key))
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    """Return a copy of value with the element at path replaced by new."""
+    if not path:
+        return new
+    head, *rest = path
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[head] = _replaced(value[head], tuple(rest), new)
+    return copy
+
+
+@pytest.mark.parametrize(("parse", "args"), PARSERS.values(), ids=PARSERS.keys())
+def test_odd_value_anywhere_raises_nothing_but_a_protocol_error(
+    parse: Callable[[Any], object], args: str | list[Any]
+) -> None:
+    """Whatever odd value sits wherever: parsed, or a protocol error (counted)."""
+    original = load_fixture(args) if isinstance(args, str) else args
+    unexpected = []
+    for path in _paths(original):
+        for odd in ODD_VALUES:
+            try:
+                parse(_replaced(original, path, odd))
+            except InvisOutletProtocolError:
+                pass
+            except Exception as err:  # noqa: BLE001 - what the test looks for
+                unexpected.append((path, type(odd).__name__, type(err).__name__))
+    REJECTED.clear()
+
+    assert unexpected == []

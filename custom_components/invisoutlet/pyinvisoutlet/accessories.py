@@ -3,27 +3,55 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from .const import ColorEffect
 from .exceptions import InvisOutletProtocolError
-from .fields import as_bool, as_float, as_int, as_list
+from .fields import as_bool, as_float, as_int, as_list, reject, shape
 
 # occupancy_state while the radar calibrates (protocol.md §6.16).
 CALIBRATING_OCCUPANCY = frozenset({4, 5, 6})
-# Each reading and the validity flag that vouches for it (protocol.md §6.10).
-_READINGS: dict[str, tuple[str, str | None]] = {
-    "temperature": ("temp_celsius", "temp_valid"),
-    "humidity": ("humidity", "temp_valid"),
-    "pressure": ("pressure", "aqi_valid"),
-    "aqi": ("AQI", "aqi_valid"),
-    "co2": ("co2_equiv", "aqi_valid"),
-    "bvoc": ("bvoc_equiv", "aqi_valid"),
-    "illuminance": ("lux", "lux_valid"),
-    "distance": ("distance", "occupancy_valid"),
-    "occupancy_state": ("occupancy_state", "occupancy_valid"),
-    "movement_energy": ("movement_energy", "occupancy_valid"),
-    "aqi_accuracy": ("AQI_accuracy", None),
+
+
+class Reading(NamedTuple):
+    """Where a reading is sent, the flag that vouches for it, and its possible range."""
+
+    key: str
+    flag: str | None
+    low: float
+    high: float
+
+
+# Every reading (protocol.md §6.10, in the units sent: no scaling) and the range its
+# sensor can physically report; a value outside is a fault, not a reading. The
+# faceplate's air-quality sensor is a Bosch BME680 (its BME680_* keys), read through
+# Bosch's BSEC library; the climate sensor and the radar are not named.
+READINGS: dict[str, Reading] = {
+    # °C: the BME680's operating range (datasheet: -40 to 85 °C); the climate sensor
+    # beside it is not named and is held to the same range.
+    "temperature": Reading("temp_celsius", "temp_valid", -40.0, 85.0),
+    # %RH: relative humidity is 0-100 by definition (BME680 datasheet: 0-100 %RH).
+    "humidity": Reading("humidity", "temp_valid", 0.0, 100.0),
+    # Pa: the BME680's pressure range (datasheet: 300-1100 hPa).
+    "pressure": Reading("pressure", "aqi_valid", 30_000.0, 110_000.0),
+    # BSEC's index of air quality runs from 0 to 500 (BSEC_MIN_IAQ, BSEC_MAX_IAQ).
+    "aqi": Reading("AQI", "aqi_valid", 0.0, 500.0),
+    # ppm: BSEC's estimates; no concentration exceeds a million parts per million.
+    "co2": Reading("co2_equiv", "aqi_valid", 0.0, 1_000_000.0),
+    "bvoc": Reading("bvoc_equiv", "aqi_valid", 0.0, 1_000_000.0),
+    # lx: direct noon sunlight is about 120 000 lx; nothing a room sees is brighter.
+    "illuminance": Reading("lux", "lux_valid", 0.0, 200_000.0),
+    # cm (per [HUB]): room-scale presence radars reach under 10 m; 100 m keeps every
+    # room, and still every reading should the unit turn out to be millimetres.
+    "distance": Reading("distance", "occupancy_valid", 0.0, 10_000.0),
+    # A state code: 0 empty, above 0 occupied, 4-6 calibrating (§6.16); the codes are
+    # small and never negative; any code a byte can hold is kept.
+    "occupancy_state": Reading("occupancy_state", "occupancy_valid", 0.0, 255.0),
+    # An energy on an undocumented scale (> 0 is motion): never negative; 1e6 is a
+    # generous ceiling far above the 0-100 of common presence radars.
+    "movement_energy": Reading("movement_energy", "occupancy_valid", 0.0, 1e6),
+    # BSEC's accuracy: 0 calibrating, 1 worst to 3 best (§6.10).
+    "aqi_accuracy": Reading("AQI_accuracy", None, 0.0, 3.0),
 }
 
 
@@ -51,12 +79,12 @@ class SensorReadings:
         readings = _readings_of(args)
         values: dict[str, Any] = {}
         reported = set()
-        for name, (key, valid_key) in _READINGS.items():
-            if key not in readings:
+        for name, reading in READINGS.items():
+            if reading.key not in readings:
                 continue
             reported.add(name)
-            valid = valid_key is None or _flag(readings.get(valid_key, 1))
-            values[name] = as_float(readings[key]) if valid else None
+            if reading.flag is None or _flag(readings.get(reading.flag, 1)):
+                values[name] = _value(name, reading, readings[reading.key])
         return cls(reported=frozenset(reported), **values)
 
     @property
@@ -77,6 +105,19 @@ class SensorReadings:
         return None if self.movement_energy is None else self.movement_energy > 0
 
 
+def _value(name: str, reading: Reading, sent: object) -> float | None:
+    """Return a reading its sensor can report; None, counted, for anything else."""
+    if sent is None:
+        return None  # the device's own "unknown"
+    value = as_float(sent)
+    if value is None:
+        reject(f"a reading of {name} that is not a finite number")
+    elif not reading.low <= value <= reading.high:
+        reject(f"a reading of {name} out of its sensor's range")
+        value = None
+    return value
+
+
 def _flag(value: object) -> bool:
     """Return a validity flag; one that cannot be read vouches for nothing."""
     try:
@@ -93,7 +134,7 @@ def _readings_of(args: object) -> dict[str, Any]:
         for element in args[:2]:
             if isinstance(element, dict):
                 return element
-    msg = f"sensor readings are not an object: {args!r:.80}"
+    msg = f"sensor readings are not an object: {shape(args)}"
     raise InvisOutletProtocolError(msg)
 
 

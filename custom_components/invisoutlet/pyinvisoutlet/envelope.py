@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Self
 
 from .exceptions import InvisOutletProtocolError
-from .fields import as_int
+from .fields import as_int, shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +17,14 @@ class Message:
     packet_id: int | None
     puback: int | None
     callback_name: int | None
-    args: Any
+    # The settings answer carries the MQTT password (§6.2): never in a repr.
+    args: Any = field(repr=False)
 
     @classmethod
     def from_json(cls, data: object) -> Self:
         """Parse the envelope of a decoded JSON message."""
         if type(data) is not dict:
-            msg = f"message is not an object: {data!r:.80}"
+            msg = f"message is not an object: {shape(data)}"
             raise InvisOutletProtocolError(msg)
         payload = data.get("payload")
         if payload is None:
@@ -32,7 +33,7 @@ class Message:
             # The app's reading of some replies: the payload is the argument list.
             payload = {"callbackArgs": payload}
         elif type(payload) is not dict:
-            msg = f"payload is not an object: {payload!r:.80}"
+            msg = f"payload is not an object: {shape(payload)}"
             raise InvisOutletProtocolError(msg)
         serial = data.get("sn")
         return cls(

@@ -16,6 +16,7 @@ from .fields import (
     as_mac,
     as_text,
     clean_text,
+    shape,
 )
 
 _VERSION = re.compile(r"v?(\d+(?:\.\d+)*)")
@@ -225,7 +226,7 @@ class AccessoryNames:
         if isinstance(args, dict):
             args = args.get("payload")
         if not isinstance(args, list):
-            msg = f"accessory names are not a list: {args!r:.80}"
+            msg = f"accessory names are not a list: {shape(args)}"
             raise InvisOutletProtocolError(msg)
         names: dict[int, str] = {}
         for item in args[:16]:
