@@ -387,6 +387,60 @@ async def test_temperature_rows_keep_the_stale_hue(raw: RawClient) -> None:
     assert leds[2:] == light[2][2:]
 
 
+async def test_single_temperature_row_sets_only_the_first_led(raw: RawClient) -> None:
+    """A single temperature entry is LED 1's (§6.13); the other eight keep theirs."""
+    assert (await raw.request(17, [5, 2, [[1, 90, 3000]]]))["PUBACK"] == 1
+    light = load_fixture("color_light")
+    leds = _args(await raw.request(18, [5]))[2]
+    assert leds[0] == [1, 90, light[2][0][2], 3000]
+    assert leds[1:] == light[2][1:]
+
+
+async def test_several_rows_set_the_first_leds_and_keep_the_rest(
+    raw: RawClient,
+) -> None:
+    """Three entries set LEDs 1-3 in order (protocol.md is silent on 2-8 entries)."""
+    rows = [[1, 10, [0, 100]], [1, 20, [120, 100]], [1, 30, [240, 100]]]
+    assert (await raw.request(17, [5, 3, rows, 2, 0, 50]))["PUBACK"] == 1
+    light = load_fixture("color_light")
+    leds = _args(await raw.request(18, [5]))[2]
+    assert [led[:3] for led in leds[:3]] == rows
+    assert leds[3:] == light[2][3:]
+
+
+async def test_nine_rows_set_each_led(raw: RawClient) -> None:
+    """Nine temperature entries reach every LED, each its own."""
+    rows = [[1, 50 + index, 2000 + 100 * index] for index in range(9)]
+    assert (await raw.request(17, [5, 2, rows]))["PUBACK"] == 1
+    leds = _args(await raw.request(18, [5]))[2]
+    assert [[on, level, kelvin] for on, level, _hs, kelvin in leds] == rows
+
+
+@pytest.mark.parametrize("count", [1, 9])
+async def test_breathing_takes_one_to_nine_colours(raw: RawClient, count: int) -> None:
+    """Breathing accepts any count from one colour to nine."""
+    rows = [[1, 100, [40 * index, 100]] for index in range(count)]
+    assert (await raw.request(17, [5, 3, rows, 0, 0, 50]))["PUBACK"] == 1
+
+
+async def test_starry_night_takes_a_background_and_a_star(raw: RawClient) -> None:
+    """Exactly two colours: they become LEDs 1 and 2."""
+    rows = [[1, 100, [0, 0]], [1, 100, [320, 100]]]
+    assert (await raw.request(17, [5, 7, rows, 0, 0]))["PUBACK"] == 1
+    state = _args(await raw.request(18, [5]))
+    assert state[1] == 7
+    assert [led[:3] for led in state[2][:2]] == rows
+
+
+async def test_random_colours_ignore_the_led_list(raw: RawClient) -> None:
+    """[4] = 1: the list is neither counted nor applied; flag and level are reported."""
+    rows = [[1, 100, [0, 0]]] * 3
+    assert (await raw.request(17, [5, 7, rows, 4, 1, 40]))["PUBACK"] == 1
+    state = _args(await raw.request(18, [5]))
+    light = load_fixture("color_light")
+    assert state == [5, 7, light[2], 4, 1, 40]
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -396,6 +450,11 @@ async def test_temperature_rows_keep_the_stale_hue(raw: RawClient) -> None:
         [5, 1, [[1, 100, [361, 100]]]],
         [5, 2, [[1, 100, 999]]],
         [5, 1, [[1, 100, [0, 100]]] * 10],
+        [5, 3, [], 0, 0, 50],
+        [5, 3, [[1, 100, [0, 100]]] * 10, 0, 0, 50],
+        [5, 7, [[1, 100, [0, 100]]], 0, 0],
+        [5, 7, [[1, 100, [0, 100]]] * 3, 0, 0],
+        [5, 5, [[1, 100, [0, 100]]], 0, 0, 50],
         [5, 1, [[1, 100, [0, 100]]], 8],
         [5, 1],
     ],

@@ -419,6 +419,7 @@ def test_color_light_reads_effect_leds_speed_and_randomness() -> None:
         ),
         speed=3,
         random_colors=False,
+        random_brightness=50,
     )
 
 
@@ -505,6 +506,17 @@ def test_color_light_without_speed_or_randomness() -> None:
 def test_color_light_with_random_colours() -> None:
     """The fifth argument switches random colours on."""
     assert ColorLightState.from_args([5, 5, [], 2, 1]).random_colors
+
+
+def test_color_light_reads_the_level_of_random_colours() -> None:
+    """The sixth argument is the random colours' brightness, clamped to 0-100."""
+    assert ColorLightState.from_args([5, 5, [], 2, 1, 40]).random_brightness == 40
+    assert ColorLightState.from_args([5, 5, [], 2, 1, 140]).random_brightness == 100
+
+
+def test_color_light_without_a_random_level_has_none() -> None:
+    """Five arguments or fewer: the random colours' level is unknown."""
+    assert ColorLightState.from_args([5, 5, [], 2, 1]).random_brightness is None
 
 
 @pytest.mark.parametrize(

@@ -158,16 +158,16 @@ async def test_set_nightlight_of_an_aura_is_refused(client: InvisOutlet) -> None
         await client.set_nightlight(on=True, brightness=50)
 
 
-async def test_set_color_light_sends_one_row_for_every_led(
+async def test_set_color_light_sends_a_row_for_every_led(
     client: InvisOutlet, simulator: InvisOutletSimulator
 ) -> None:
-    """17 [5, effect, [[on, level, [hue, saturation]]]]: one row lights all nine."""
+    """17 [5, effect, nine times [on, level, [hue, saturation]]]: all nine lit."""
     light = await client.set_color_light(on=True, brightness=40, hue=200, saturation=50)
 
     assert await args_of(simulator, CallbackName.SET_COLOR_LIGHT) == [
         5,
         1,
-        [[1, 40, [200, 50]]],
+        [[1, 40, [200, 50]]] * 9,
     ]
     assert light.effect is ColorEffect.STATIC_HSV
     assert len(light.leds) == 9
@@ -186,7 +186,7 @@ async def test_set_color_light_to_a_temperature_sends_kelvin(
     assert await args_of(simulator, CallbackName.SET_COLOR_LIGHT) == [
         5,
         2,
-        [[1, 80, 3000]],
+        [[1, 80, 3000]] * 9,
     ]
     assert light.effect is ColorEffect.STATIC_TEMPERATURE
     assert {led.kelvin for led in light.leds} == {3000}
@@ -223,7 +223,7 @@ async def test_set_color_light_off(
     assert await args_of(simulator, CallbackName.SET_COLOR_LIGHT) == [
         5,
         1,
-        [[0, 0, [0, 0]]],
+        [[0, 0, [0, 0]]] * 9,
     ]
     assert not light.on
 

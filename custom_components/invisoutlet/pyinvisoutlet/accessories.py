@@ -174,6 +174,8 @@ class ColorLightState:
     leds: tuple[Led, ...]
     speed: int | None
     random_colors: bool
+    # The level of random colours, 0-100; None when the report leaves it out.
+    random_brightness: int | None = None
 
     @classmethod
     def from_args(cls, args: object) -> Self:
@@ -187,6 +189,11 @@ class ColorLightState:
             leds=leds,
             speed=as_int(values[3], "speed") if len(values) > 3 else None,
             random_colors=len(values) > 4 and bool(as_int(values[4], "random")),
+            random_brightness=(
+                _percent(as_int(values[5], "random brightness"))
+                if len(values) > 5
+                else None
+            ),
         )
 
     @property

@@ -19,6 +19,7 @@ from .const import (
     Outlet,
     UpdateTarget,
 )
+from .design import Design, LedColor, design_args, design_rows
 from .device import PART_OF_MODEL, READ_PARTS, Device, DevicePart
 from .envelope import Message
 from .exceptions import (
@@ -316,15 +317,31 @@ class InvisOutlet:
         kelvin: int = 4000,
         speed: int | None = None,
     ) -> ColorLightState:
-        """Set the InvisDeco Aura's colour light; one LED row applies to every LED."""
+        """Set the InvisDeco Aura's colour light to one colour on every LED.
+
+        Nine entries, temperature and HSV alike: a single temperature entry would
+        reach LED 1 only (protocol.md §6.13). Colour cycle and starry night get the
+        default second colour (design.Design.start). Raises InvalidDesignError for a
+        hue, saturation or kelvin the Aura does not accept.
+        """
         level = min(max(brightness, 0), 100)
-        colour: Any = (
-            kelvin if effect is ColorEffect.STATIC_TEMPERATURE else [hue, saturation]
+        colour = (
+            LedColor(on=on, brightness=level, kelvin=kelvin)
+            if effect is ColorEffect.STATIC_TEMPERATURE
+            else LedColor(on=on, brightness=level, hs=(hue, saturation))
         )
-        args: list[Any] = [COLOR_LIGHT, int(effect), [[int(on), level, colour]]]
+        design = Design.start(effect, [colour])
+        args: list[Any] = [COLOR_LIGHT, int(effect), design_rows(design)]
+        # Without a speed, speed and random colours stay as the device has them.
         if speed is not None:
             args += [min(max(speed, 0), 7), 0, level]
         return await self._command(ColorLightState, CallbackName.SET_COLOR_LIGHT, args)
+
+    async def set_design(self, design: Design) -> ColorLightState:
+        """Set a whole colour-light design; every LED gets its colour (design.py)."""
+        return await self._command(
+            ColorLightState, CallbackName.SET_COLOR_LIGHT, design_args(design)
+        )
 
     async def configure(self, *, changes: Mapping[Setting, int | bool]) -> None:
         """Change only these settings."""
