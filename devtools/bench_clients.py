@@ -104,13 +104,16 @@ class Theirs:
         self._client: Any = library.InvisOutletClient(
             HOST, port=ws_port, tcp_port=tcp_port
         )
+        self._transport = transport
         if transport == "ws":
             # It tries TCP first, then the WebSocket; it tries first what worked last.
             self._client._preferred_name = "ws"
 
     async def connect(self) -> None:
-        """Open the link."""
+        """Open the link, on the transport under test."""
         await self._client.connect()
+        if self._client.transport_name != self._transport:
+            raise RuntimeError(f"theirs connected over {self._client.transport_name}")
 
     async def info(self) -> object:
         """Read the device information."""

@@ -33,15 +33,15 @@ ROWS = (
     Row("connect", "1. connect + first answer (median of the run)", "ms"),
     Row("request_p50", "2. request round trip p50", "µs"),
     Row("request_p99", "2. request round trip p99", "µs"),
-    Row("push_p50", "3. push → subscriber p50 at 200/s", "µs"),
-    Row("push_p99", "3. push → subscriber p99 at 200/s", "µs"),
-    Row("burst", "4. burst of 10,000 pushes → last delivered", "ms"),
-    Row("burst_cpu", "5. CPU per 10,000 pushes (the burst)", "ms"),
+    Row("push_p50", "3. push → subscriber p50 at {rate}/s", "µs"),
+    Row("push_p99", "3. push → subscriber p99 at {rate}/s", "µs"),
+    Row("burst", "4. burst of {burst} pushes → last delivered", "ms"),
+    Row("burst_cpu", "5. CPU per {burst} pushes (the burst)", "ms"),
     Row("client_memory", "6. memory per connected client (tracemalloc)", "KiB"),
-    Row("burst_peak", "7. peak memory per 10,000 pushes (tracemalloc)", "KiB"),
+    Row("burst_peak", "7. peak memory per {burst} pushes (tracemalloc)", "KiB"),
     Row("reconnect", "8. reconnect: accepting → first answer", "ms"),
-    Row("decode_64k", "9. decode 20,000 messages, 64 KiB reads", "ms", False),
-    Row("decode_small", "9. decode 20,000 messages, 1-64 B reads", "ms", False),
+    Row("decode_64k", "9. decode {decoded} messages, 64 KiB reads", "ms", False),
+    Row("decode_small", "9. decode {decoded} messages, 1-64 B reads", "ms", False),
 )
 
 
@@ -57,19 +57,24 @@ def ratio(results: Results, key: str, other: str) -> str:
     return f"{ours / theirs:.2f}" if theirs else "-"
 
 
-def table(results: Results) -> str:
+def table(results: Results, sizes: Sizes) -> str:
     """Return the Markdown table of every figure."""
     lines = [
         f"| Figure | Link | Unit | {' | '.join(KINDS)} | ours/theirs | ours/minimal |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in ROWS:
+        label = row.label.format(
+            rate=f"{sizes.push_rate:.0f}",
+            burst=f"{sizes.burst:,}",
+            decoded=f"{sizes.decoded:,}",
+        )
         links = LINKS.items() if row.per_transport else [("", "-")]
         for transport, link in links:
             key = f"{row.key}/{{kind}}" + (f"/{transport}" if transport else "")
             cells = " | ".join(cell(results[key.format(kind=kind)]) for kind in KINDS)
             lines.append(
-                f"| {row.label} | {link} | {row.unit} | {cells} | "
+                f"| {label} | {link} | {row.unit} | {cells} | "
                 f"{ratio(results, key, 'theirs')} | {ratio(results, key, 'minimal')} |"
             )
     return "\n".join(lines)
@@ -102,34 +107,41 @@ def section(results: Results, sizes: Sizes, command: str) -> str:
 
 Measured by `{command}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.
 
-Machine: {machine()}.
+Machine: {machine()}. The machine was shared with other jobs during the run.
 
 Each cell is the median of {sizes.repeats} repetitions, then the spread (min-max) of
 the repetitions; ratios are median over median (below 1: ours is faster or smaller).
-All three clients ran in the same run, in the benchmark's own venv (`.bench/theirs`),
-each in its own process with a fresh simulator (`tests/simulator`) in another
-process, on 127.0.0.1; the order of the clients rotates between repetitions. Per
-repetition: {sizes.connects} connects (after one untimed), {sizes.requests}
-sequential device-information requests (after 20 untimed), {sizes.paced_pushes}
-sensor pushes at {sizes.push_rate:.0f}/s, a burst of {sizes.burst} pushes written
-at once (TCP: back to back; WS: one text frame each), the same burst again under
-tracemalloc (7: its peak above what was traced before), {sizes.clients} clients
-connected to one simulator, each after its first answer (6: traced Python memory,
-not RSS, divided by {sizes.clients}), and one reconnect: the simulator drops every
-link and refuses for {sizes.refuse_seconds} s; every client retries after 1 s
-(both libraries' default; the minimal client does the same) and polls device
-information every 1 ms. Push latency is the simulator's `perf_counter` before the
-write to the subscriber's `perf_counter` (one monotonic clock for both processes).
-CPU (5) is `time.process_time` of the client process over the burst. Theirs on WS
-is told to prefer the WebSocket (it tries TCP first). Decoding (9) is the decoders
-alone on one recorded stream: ours `JsonStreamDecoder`, theirs their TCP read loop's
-str buffer and `raw_decode` (their client reads 4 KiB), minimal `raw_decode` with
-an index. The simulator's TCP sockets keep Nagle's algorithm on (asyncio sets
-`TCP_NODELAY` only on sockets made with proto 6): a client that does not ACK at
-once can wait up to a delayed ACK (~40 ms) for the next small push; ours sets
-`TCP_QUICKACK`. The machine was shared with other jobs during the run.
 
-{table(results)}
+- All three clients in one run, in the benchmark's own venv (`.bench/theirs`); each
+  client in a process of its own, against a fresh simulator (`tests/simulator`) in
+  another process, on 127.0.0.1. The order of the clients rotates by repetition.
+- 1: {sizes.connects} connects, each with its first device-information answer
+  (after one untimed). 2: {sizes.requests} sequential device-information requests
+  (after 20 untimed).
+- 3: {sizes.paced_pushes} sensor pushes at {sizes.push_rate:.0f}/s, each with a new
+  reading; from the simulator's `perf_counter` before the write to the subscriber's
+  (one monotonic clock for both processes).
+- 4, 5: {sizes.burst:,} pushes written at once (TCP: back to back; WS: one text frame
+  each), until the subscriber has the last; CPU is `time.process_time` of the client
+  process over that time. 7: the same burst again under tracemalloc, its peak above
+  what was traced before.
+- 6: {sizes.clients} clients connected to one simulator, each after its first
+  answer; traced Python memory (tracemalloc, not RSS) divided by {sizes.clients}.
+- 8: the simulator drops every link, refuses for {sizes.refuse_seconds} s, then
+  accepts; the client polls device information every 1 ms. Every client retries
+  1 s after the drop (both libraries' default; the minimal client does the same), so
+  the figure is mostly that schedule: ~0.1 s for all.
+- 9: the decoders alone on one recorded stream: ours `JsonStreamDecoder`; theirs
+  what their TCP read loop does (str buffer, `raw_decode`; their client reads 4 KiB);
+  minimal `raw_decode` from an index.
+- Theirs on WS is told to prefer the WebSocket (it tries TCP first).
+- The simulator's TCP sockets keep Nagle's algorithm on (asyncio sets `TCP_NODELAY`
+  only on sockets made with proto 6): a client that does not ACK at once may wait a
+  delayed ACK (~40 ms) for the next small push (3, p99). Ours sets `TCP_QUICKACK`.
+- 7 includes, for every client, asyncio's receive into a 256 KiB bytes object; the
+  minimal TCP client also decodes a whole such read before dispatching it.
+
+{table(results, sizes)}
 """
 
 
