@@ -6,6 +6,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 from typing import ClassVar, override
 
 from homeassistant.core import callback
@@ -105,13 +106,15 @@ class InvisOutletEntity(CoordinatorEntity[InvisOutletDeviceCoordinator]):
         """Write the state now, or once the last second's writes allow another."""
         if self._deferred is not None:
             return  # the deferred write shows the latest state
-        loop = self.hass.loop
+        now = monotonic()
         if len(self._written) == WRITES_PER_SECOND:
             due = self._written[0] + 1.0
-            if due > loop.time():
-                self._deferred = loop.call_at(due, self._write_deferred)
+            if due > now:
+                self._deferred = self.hass.loop.call_later(
+                    due - now, self._write_deferred
+                )
                 return
-        self._written.append(loop.time())
+        self._written.append(now)
         self.async_write_ha_state()
 
     @callback

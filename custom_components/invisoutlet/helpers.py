@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from functools import wraps
+import math
 from typing import Any, Concatenate
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
 from .coordinator import InvisOutletDeviceCoordinator
@@ -55,6 +56,24 @@ def translated_error(err: InvisOutletError) -> HomeAssistantError:
         translation_key=key,
         translation_placeholders={"error": bounded(str(err))},
     )
+
+
+def invalid_input(key: str, **placeholders: object) -> ServiceValidationError:
+    """Return the translated error of bad input; what it echoes back is bounded."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            name: bounded(str(value)) for name, value in placeholders.items()
+        },
+    )
+
+
+def whole_number(value: float) -> int:
+    """Return a number as the device's integer; NaN and infinities are refused."""
+    if not math.isfinite(value):
+        raise invalid_input("not_a_number", value=value)
+    return round(value)
 
 
 def bounded(text: str) -> str:

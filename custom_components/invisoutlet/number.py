@@ -22,7 +22,7 @@ from .entity import (
     InvisDecoSettingEntity,
     SettingEntityDescription,
 )
-from .helpers import invisoutlet_action
+from .helpers import invisoutlet_action, whole_number
 from .pyinvisoutlet import DecoKind, Setting
 
 # One command at a time: each waits for the InvisDeco to report its new state.
@@ -133,7 +133,8 @@ class InvisDecoEffectSpeedEntity(ColorLightPartEntity, NumberEntity):
     @override
     async def async_set_native_value(self, /, value: float) -> None:
         """Send the speed with the light as it is: its effect, colour and level."""
-        await replace(self.settings, speed=round(value)).send(self.coordinator.client)
+        speed = whole_number(value)
+        await replace(self.settings, speed=speed).send(self.coordinator.client)
 
 
 class InvisDecoSettingNumberEntity(InvisDecoSettingEntity, NumberEntity):
@@ -151,4 +152,4 @@ class InvisDecoSettingNumberEntity(InvisDecoSettingEntity, NumberEntity):
     @override
     async def async_set_native_value(self, /, value: float) -> None:
         """Send the level; the state is what the outlet then reports."""
-        await self.async_change(round(value))
+        await self.async_change(whole_number(value))

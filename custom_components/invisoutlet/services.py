@@ -6,13 +6,12 @@ from typing import Any, Final
 
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import voluptuous as vol
 
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
-from .helpers import run_command
+from .helpers import invalid_input, run_command
 
 SERVICE_CALIBRATE_CLIMATE: Final = "calibrate_climate"
 ATTR_TEMPERATURE: Final = "temperature"
@@ -59,14 +58,8 @@ def _within(value: float, bounds: tuple[float, float], name: str) -> float:
     """Return value if the sensor can measure it; else raise a translated error."""
     low, high = bounds
     if not low <= value <= high:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key=f"{name}_out_of_range",
-            translation_placeholders={
-                "value": f"{value:g}",
-                "min": f"{low:g}",
-                "max": f"{high:g}",
-            },
+        raise invalid_input(
+            f"{name}_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
         )
     return value
 
@@ -83,8 +76,4 @@ def _deco_coordinator(
             # Identified by its serial: DeviceEntry.config_entries is deprecated.
             if deco is not None and deco.serial in serials:
                 return entry.runtime_data.device
-    raise ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="not_an_invisdeco",
-        translation_placeholders={"device_id": device_id},
-    )
+    raise invalid_input("not_an_invisdeco", device_id=device_id)
