@@ -51,6 +51,7 @@ from devtools.bench_harness import (
     run_fleet,
     until,
 )
+from devtools.bench_report import HEADING as SIDE_BY_SIDE
 from tests.simulator import InvisOutletSimulator, OtaTiming, SimulatedDevice
 
 FIRMWARE = "update.invisoutlet_{serial}_firmware"
@@ -593,6 +594,13 @@ outlet; resident memory and asyncio task counts before and after.
 """
 
 
+def side_by_side(path: Path) -> str:
+    """Return the side-by-side section already in the file (its own run writes it)."""
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = current.find(SIDE_BY_SIDE)
+    return "" if start < 0 else "\n" + current[start:]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -605,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         print(text)
     else:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_text(text + side_by_side(args.output), encoding="utf-8")
         print(f"Wrote {args.output}")
     return 0
 
