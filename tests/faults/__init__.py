@@ -7,10 +7,13 @@ then unloads the entry and waits until the simulator has no client left, which p
 that no socket stayed open. The harness itself fails a test that leaves a task or a
 timer behind, and raises any exception nobody retrieved.
 
-Some scenarios also have a test elsewhere, without these common assertions:
-pyinvisoutlet/test_link.py and test_transport.py (framing, duplicate reply, unknown
-packetID, oversize, resets), test_coordinator.py (away and back logged once, silent
-outlet at set-up, restart on its own, 20 failing, 20 equal to installed), test_init.py
-(unload, reload and Home Assistant stop during an install), test_config_flow.py (added
-twice).
+Framing, content and reply faults (garbage, non-UTF-8, deep nesting, stray, refused,
+repeated and late replies, oversize) are specified once, in the library
+(pyinvisoutlet/test_transport.py, test_link.py, test_stream_faults.py), and what a user
+sees of them on the library mock (test_device_faults.py); test_framing.py keeps the
+one install that crosses both. Other scenarios also have a test elsewhere, without
+these common assertions: pyinvisoutlet/test_link.py (resets), test_coordinator.py
+(away and back logged once, silent outlet at set-up, restart on its own, 20 failing,
+20 equal to installed), test_init.py (unload, reload and Home Assistant stop during
+an install), test_config_flow.py (added twice).
 """

@@ -37,15 +37,11 @@ from custom_components.invisoutlet.pyinvisoutlet.transport import (
 )
 from tests.common import (
     FIRMWARE,
-    SERIAL,
     WEB_INTERFACE,
     StateLog,
     install,
 )
-from tests.simulator import (
-    InvisOutletSimulator,
-    RecordedRequest,
-)
+from tests.simulator import InvisOutletSimulator
 from tests.waiting import wait_until
 
 OUR_LOGGER = "custom_components.invisoutlet"
@@ -154,29 +150,6 @@ def downloading(hass: HomeAssistant, entity_id: str = FIRMWARE) -> bool:
 async def round_trip(entry: MockConfigEntry) -> None:
     """Ask the outlet something: all it sent before the answer has been read."""
     await entry.runtime_data.client.outlet_info()
-
-
-def compact(message: dict[str, Any]) -> bytes:
-    """Return a message as the outlet writes it."""
-    return json.dumps(message, separators=(",", ":")).encode()
-
-
-def reply_to(simulator: InvisOutletSimulator, request: RecordedRequest) -> bytes:
-    """Return the simulator's own reply to a recorded request, to send it again."""
-    assert request.packet_id is not None
-    assert request.callback_name is not None
-    answers = {
-        DEVICE_INFO: simulator.device.device_info,
-        FIRMWARE_STATUS: simulator.device.available_updates,
-    }
-    payload = {
-        "callbackName": request.callback_name,
-        "callbackArgs": answers[request.callback_name](),
-    }
-    reply: dict[str, Any] = {"sn": SERIAL, "packetID": request.packet_id}
-    if request.callback_name == FIRMWARE_STATUS:
-        reply["PUBACK"] = 1
-    return compact(reply | {"payload": payload})
 
 
 class Resolver:
