@@ -185,6 +185,7 @@ def prepare_firmware(firmware: MagicMock) -> None:
     """Give an autospecced Firmware the fixture's available updates, no install."""
     firmware.status = None
     firmware.progress = None
+    firmware.queued = frozenset()
     firmware.installing = False
     firmware.available.return_value = firmware_status()
     firmware.install.return_value = firmware.available.return_value

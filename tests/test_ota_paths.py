@@ -18,9 +18,10 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -216,48 +217,98 @@ async def test_failure_message_is_readable(
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_install_refused_while_an_update_started_elsewhere_runs(
+async def test_install_waits_for_an_update_started_elsewhere_then_runs(
     hass: HomeAssistant, simulator: InvisOutletSimulator
 ) -> None:
-    """An update started in the vendor app is shown, and a second one is refused."""
+    """An outlet update started in the vendor app runs: the InvisDeco's waits for it."""
     simulator.timing.step_interval = 0.05
     firmware = StateLog(hass, FIRMWARE)
     await simulator.start_external_ota(1)
     await wait_until(lambda: in_progress(hass, FIRMWARE))
-    error = await install_error(hass, DECO_FIRMWARE)
-    assert error.translation_key == "ota_in_progress"
-    await simulator.wait_ota_done()
-    await wait_until(lambda: not in_progress(hass, FIRMWARE))
+    await install(hass, DECO_FIRMWARE)
     assert 50 in firmware.percentages()
-    state = hass.states.get(FIRMWARE)
-    assert state is not None
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+    assert installed_versions(hass) == ("1.3.0", "0.3.0", "0.5.1")
+    assert [r.args for r in simulator.requests_for(21)] == [[2, 0]]
 
 
-@pytest.mark.parametrize(
-    ("second", "key"),
-    [
-        # Home Assistant itself refuses an entity that shows an install running
-        # (untranslated on 2025.4, its own update_in_progress key since).
-        pytest.param(FIRMWARE, {None, "update_in_progress"}, id="same entity"),
-        pytest.param(DECO_FIRMWARE, {"ota_in_progress"}, id="other target"),
-    ],
-)
 @pytest.mark.usefixtures("init_integration")
-async def test_second_install_is_refused_at_once(
-    hass: HomeAssistant,
-    simulator: InvisOutletSimulator,
-    second: str,
-    key: set[str | None],
+async def test_update_all_updates_all(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
 ) -> None:
-    """While one install runs, another on the same outlet fails at once."""
+    """Update all: one install of the outlet for two entities, then the InvisDeco's."""
+    await asyncio.gather(
+        install(hass, FIRMWARE),
+        install(hass, WEB_INTERFACE),
+        install(hass, DECO_FIRMWARE),
+    )
+    assert installed_versions(hass) == ("1.3.0", "0.3.0", "0.5.1")
+    assert [r.args for r in simulator.requests_for(21)] == [[1, 0], [2, 0]]
+    for entity_id in (FIRMWARE, WEB_INTERFACE, DECO_FIRMWARE):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_OFF, False)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_update_all_shows_the_waiting_invisdeco_in_progress(
+    hass: HomeAssistant,
+) -> None:
+    """While the outlet downloads, the InvisDeco waits in progress, with no bar yet."""
+    deco = StateLog(hass, DECO_FIRMWARE)
+    deco_while_outlet_downloads: list[tuple[bool, int | None]] = []
+
+    @callback
+    def look(event: Event[EventStateChangedData]) -> None:
+        new, deco_state = event.data["new_state"], hass.states.get(DECO_FIRMWARE)
+        if new is not None and new.attributes.get(ATTR_UPDATE_PERCENTAGE) is not None:
+            assert deco_state is not None
+            attributes = deco_state.attributes
+            deco_while_outlet_downloads.append(
+                (attributes[ATTR_IN_PROGRESS], attributes[ATTR_UPDATE_PERCENTAGE])
+            )
+
+    async_track_state_change_event(hass, FIRMWARE, look)
+    await asyncio.gather(install(hass, FIRMWARE), install(hass, DECO_FIRMWARE))
+    assert deco_while_outlet_downloads
+    assert set(deco_while_outlet_downloads) == {(True, None)}
+    # Waiting, then its own install: one bar, never "up to date" in between.
+    assert deco.percentages() == [None, 0, 25, 50, 75, 100, None]
+    assert [attrs["state"] for attrs in deco.states][-1:] == [STATE_OFF]
+    assert all(attrs["state"] == STATE_ON for attrs in deco.states[:-1])
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_second_install_of_an_entity_shown_in_progress_is_refused_at_once(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Home Assistant itself refuses an entity that shows its install running."""
     simulator.timing.step_interval = 0.05
     first = await start_install(hass)
-    asked = hass.loop.time()
-    error = await install_error(hass, second)
-    assert error.translation_key in key
-    assert hass.loop.time() - asked < 0.5
+    error = await install_error(hass, FIRMWARE)
+    # Untranslated on 2025.4, its own update_in_progress key since.
+    assert error.translation_key in {None, "update_in_progress"}
+    assert not first.done()
     await first
+    assert [r.args for r in simulator.requests_for(21)] == [[1, 0]]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_double_click_is_refused_as_an_install_in_progress(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Two installs of one entity at once: one runs, the other is ota_in_progress."""
+    outcomes = await asyncio.gather(
+        install(hass, FIRMWARE), install(hass, FIRMWARE), return_exceptions=True
+    )
+    errors = [outcome for outcome in outcomes if outcome is not None]
+    assert len(errors) == 1
+    assert isinstance(errors[0], HomeAssistantError)
+    assert (errors[0].translation_domain, errors[0].translation_key) == (
+        DOMAIN,
+        "ota_in_progress",
+    )
+    assert installed_versions(hass)[0] == "1.3.0"
+    assert [r.args for r in simulator.requests_for(21)] == [[1, 0]]
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -334,6 +385,14 @@ async def test_invisdeco_attached_later_gets_its_entity_without_reload(
     state = hass.states.get(DECO_FIRMWARE)
     assert state is not None
     assert state.state == STATE_ON
+
+
+def installed_versions(hass: HomeAssistant) -> tuple[str | None, ...]:
+    """Return the installed versions shown: firmware, web interface, InvisDeco."""
+    states = [hass.states.get(e) for e in (FIRMWARE, WEB_INTERFACE, DECO_FIRMWARE)]
+    return tuple(
+        state.attributes[ATTR_INSTALLED_VERSION] if state else None for state in states
+    )
 
 
 def in_progress(hass: HomeAssistant, entity_id: str) -> bool:

@@ -114,6 +114,22 @@ async def test_progress_shows_on_every_component_being_installed(
 
 
 @pytest.mark.usefixtures("mocked_integration")
+async def test_waiting_install_shows_in_progress_without_a_bar(
+    hass: HomeAssistant, mock_firmware: MagicMock
+) -> None:
+    """A component whose install waits its turn is in progress, indeterminate."""
+    show(hass, mock_firmware, progress())
+    mock_firmware.queued = frozenset({FirmwareComponent.DECO_FIRMWARE})
+    firmware_changed(mock_firmware)
+    await hass.async_block_till_done()
+    deco = hass.states.get(DECO_FIRMWARE)
+    assert deco is not None
+    assert deco.state == STATE_ON
+    assert deco.attributes[ATTR_IN_PROGRESS] is True
+    assert deco.attributes[ATTR_UPDATE_PERCENTAGE] is None
+
+
+@pytest.mark.usefixtures("mocked_integration")
 async def test_each_row_says_what_it_updates(hass: HomeAssistant) -> None:
     """Beside the device's name, each update row has a title of its own."""
     titles = {}
@@ -172,7 +188,9 @@ async def test_install_asks_for_the_target_with_the_chosen_methods(  # noqa: PLR
     hass.config_entries.async_update_entry(config_entry, options=options)
     await hass.config_entries.async_setup(config_entry.entry_id)
     await install(hass, DECO_FIRMWARE)
-    mock_firmware.install.assert_awaited_once_with(UpdateTarget.DECO, methods=methods)
+    mock_firmware.install.assert_awaited_once_with(
+        UpdateTarget.DECO, methods=methods, component=FirmwareComponent.DECO_FIRMWARE
+    )
 
 
 @pytest.mark.parametrize("reason", list(FirmwareError))

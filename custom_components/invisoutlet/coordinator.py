@@ -28,6 +28,7 @@ from .pyinvisoutlet import (
     DecoUpdateMethod,
     Device,
     DevicePart,
+    FirmwareComponent,
     FirmwareProgress,
     FirmwareStatus,
     InvisOutlet,
@@ -83,10 +84,12 @@ class InvisOutletRuntimeData:
 
 @dataclass(frozen=True, slots=True)
 class FirmwareData:
-    """What the firmware entities show: available updates and the running install."""
+    """What the firmware entities show: available updates, the install, the queue."""
 
     available: FirmwareStatus | None
     progress: FirmwareProgress | None
+    # Components asked to install that wait for the running install to end.
+    queued: frozenset[FirmwareComponent]
 
 
 class InvisOutletCoordinator[T](DataUpdateCoordinator[T]):
@@ -316,20 +319,24 @@ class InvisOutletFirmwareCoordinator(InvisOutletCoordinator[FirmwareData]):
             self._failing = True
         else:
             self._failing = False
-        return FirmwareData(firmware.status, firmware.progress)
+        return FirmwareData(firmware.status, firmware.progress, firmware.queued)
 
-    async def async_install(self, target: UpdateTarget) -> None:
-        """Install what the device offers for a target and wait for its new version."""
+    async def async_install(
+        self, target: UpdateTarget, component: FirmwareComponent
+    ) -> None:
+        """Install a component's target and wait for its new version (or its turn)."""
         option = self.config_entry.options.get(CONF_DECO_METHOD, DEFAULT_DECO_METHOD)
         await self.client.firmware.install(
-            target, methods=DECO_METHODS[DecoMethod(option)]
+            target, methods=DECO_METHODS[DecoMethod(option)], component=component
         )
 
     @callback
     def _device_changed(self, device: Device, changed: frozenset[DevicePart]) -> None:
         """Show new progress or updates; read them again when a version changed."""
         if changed & {DevicePart.FIRMWARE, DevicePart.PROGRESS}:
-            self.async_set_updated_data(FirmwareData(device.firmware, device.progress))
+            self.async_set_updated_data(
+                FirmwareData(device.firmware, device.progress, device.queued)
+            )
         if DevicePart.INFO in changed and self._versions_changed(device):
             # Debounced: a flood of changing information must not become a flood
             # of queries of the vendor cloud, nor a task per message.

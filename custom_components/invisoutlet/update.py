@@ -28,8 +28,8 @@ from .pyinvisoutlet import (
     UpdateTarget,
 )
 
-# The library runs one install per outlet and refuses a second at once; HA's own
-# queue would hold a second install (and update_entity) for the minutes one lasts.
+# The library runs one install per outlet and queues or joins the others itself;
+# HA's own queue would hold update_entity for the minutes an install lasts.
 PARALLEL_UPDATES = 0
 
 
@@ -125,10 +125,16 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
         return data.available if data is not None else None
 
     @property
+    def _queued(self) -> bool:
+        """Return whether this component's install waits for another to end."""
+        data = self.firmware.data
+        return data is not None and self.entity_description.component in data.queued
+
+    @property
     @override
     def available(self) -> bool:
-        """Stay available through the restart an install causes."""
-        return self._progress is not None or super().available
+        """Stay available through the restart an install causes, or one ahead."""
+        return self.in_progress or super().available
 
     @property
     @override
@@ -153,13 +159,16 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
     @property
     @override
     def in_progress(self) -> bool:
-        """Return whether an install of this component runs."""
-        return self._progress is not None
+        """Return whether an install of this component runs or waits its turn."""
+        return self._progress is not None or self._queued
 
     @property
     @override
     def update_percentage(self) -> int | None:
-        """Return the whole download's progress; None shows an indeterminate bar."""
+        """Return the whole download's progress; None shows an indeterminate bar.
+
+        Waiting for its turn is indeterminate too: no progress of its own yet.
+        """
         progress = self._progress
         return None if progress is None else progress.percent
 
@@ -176,7 +185,8 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
         self, /, version: str | None, backup: bool, **kwargs: Any
     ) -> None:
         """Install the available firmware and wait until its version is confirmed."""
-        await self.firmware.async_install(self.entity_description.target)
+        description = self.entity_description
+        await self.firmware.async_install(description.target, description.component)
 
     @override
     async def async_update(self) -> None:

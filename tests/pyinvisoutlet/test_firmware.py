@@ -122,18 +122,26 @@ class Watched:
                 await self.shown.wait_for(len(self.shown.values) + 1)
 
     async def install(
-        self, target: UpdateTarget, methods: Sequence[DecoUpdateMethod] = (WIFI,)
+        self,
+        target: UpdateTarget,
+        methods: Sequence[DecoUpdateMethod] = (WIFI,),
+        component: FirmwareComponent | None = None,
     ) -> FirmwareStatus:
         """Install and wait for the end, however it ends (bounded)."""
         async with asyncio.timeout(WAIT):
-            return await self.firmware.install(target, methods=methods)
+            return await self.firmware.install(
+                target, methods=methods, component=component
+            )
 
     async def failure(
-        self, target: UpdateTarget, methods: Sequence[DecoUpdateMethod] = (WIFI,)
+        self,
+        target: UpdateTarget,
+        methods: Sequence[DecoUpdateMethod] = (WIFI,),
+        component: FirmwareComponent | None = None,
     ) -> FirmwareError:
         """Install, expecting a failure; return its reason."""
         with pytest.raises(InvisOutletUpdateError) as raised:
-            await self.install(target, methods)
+            await self.install(target, methods, component)
         return raised.value.reason
 
 
@@ -1177,18 +1185,18 @@ async def test_close_while_available_updates_are_read_starts_nothing(
 
 
 @with_faults(ota_failure=OtaFailure.SILENT)
-async def test_second_install_is_refused_at_once(
+async def test_same_component_twice_is_refused_at_once(
     watch: WatchFactory, client: InvisOutlet, simulator: InvisOutletSimulator
 ) -> None:
-    """While one install runs, another is refused at once, asking the outlet nothing."""
+    """While a component's install runs, asking for it again fails at once."""
     watched = watch(client, LONG)
-    installing = asyncio.create_task(watched.install(DECO))
+    installing = asyncio.create_task(watched.install(DECO, component=DECO_FW))
     await watched.wait_for_phase(OtaPhase.DOWNLOADING)
     before = len(simulator.requests)
 
     with pytest.raises(InvisOutletUpdateError) as raised:
         async with asyncio.timeout(SHORT_TIMEOUT):
-            await watched.firmware.install(OUTLET)
+            await watched.firmware.install(DECO, component=DECO_FW)
 
     assert raised.value.reason is FirmwareError.IN_PROGRESS
     assert len(simulator.requests) == before
@@ -1212,6 +1220,196 @@ async def test_install_is_refused_at_once_while_available_updates_are_read(
     first.cancel()
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+def test_a_component_of_another_target_is_a_programming_error() -> None:
+    """Asking the outlet's install for the InvisDeco's firmware raises ValueError."""
+    firmware = Firmware(InvisOutlet(host=HOST))
+
+    with pytest.raises(ValueError, match="DECO_FIRMWARE"):
+        asyncio.run(firmware.install(OUTLET, component=DECO_FW))
+
+
+# Installs asked together ("Update all") ----------------------------------------------
+
+
+def shown_for(firmware: Firmware, component: FirmwareComponent) -> Recorder[str]:
+    """Record what the listeners are shown of one component: queued, running, idle."""
+    shown = Recorder[str]()
+
+    def record() -> None:
+        progress = firmware.progress
+        if component in firmware.queued:
+            state = "queued"
+        elif progress is not None and progress.covers(component):
+            state = "running"
+        else:
+            state = "idle"
+        if not shown.values or shown.values[-1] != state:
+            shown(state)
+
+    firmware.subscribe(record)
+    return shown
+
+
+def started_targets(simulator: InvisOutletSimulator) -> list[list[int] | None]:
+    """Return the install requests the outlet received, in order."""
+    return [r.args for r in simulator.requests_for(CallbackName.START_UPDATE)]
+
+
+@with_device(hardware="A")
+async def test_web_interface_install_joins_a_running_outlet_install(
+    watched: Watched, simulator: InvisOutletSimulator
+) -> None:
+    """The web interface rides with the outlet firmware: it ends with that install."""
+    firmware_install = asyncio.create_task(watched.install(OUTLET, component=FW))
+    await watched.wait_for_phase(OtaPhase.DOWNLOADING)
+
+    web = await watched.install(OUTLET, component=WWW)
+
+    assert await firmware_install == web
+    assert (web.outlet_fw, web.www_fw) == ("1.3.0", "0.3.0")
+    assert started_targets(simulator) == [[1, 0]]
+    await assert_idle(watched.firmware)
+
+
+async def test_update_all_installs_the_outlet_then_the_invisdeco(
+    watched: Watched, simulator: InvisOutletSimulator
+) -> None:
+    """Asked at once: the outlet's two components share one install, then the deco's."""
+    firmware, web, deco = await asyncio.gather(
+        watched.install(OUTLET, component=FW),
+        watched.install(OUTLET, component=WWW),
+        watched.install(DECO, component=DECO_FW),
+    )
+
+    assert firmware == web
+    assert (web.outlet_fw, web.www_fw) == ("1.3.0", "0.3.0")
+    assert (deco.outlet_fw, deco.www_fw, deco.deco_fw) == ("1.3.0", "0.3.0", "0.5.1")
+    assert started_targets(simulator) == [[1, 0], [2, 0]]
+    await assert_idle(watched.firmware)
+
+
+async def test_invisdeco_install_waits_behind_an_outlet_install_and_then_runs(
+    watched: Watched, simulator: InvisOutletSimulator
+) -> None:
+    """Asked during the outlet's install, the InvisDeco's runs once that one ended."""
+    outlet = asyncio.create_task(watched.install(OUTLET))
+    await watched.wait_for_phase(OtaPhase.DOWNLOADING)
+
+    deco = await watched.install(DECO)
+
+    assert (await outlet).outlet_fw == "1.3.0"
+    assert deco.deco_fw == "0.5.1"
+    targets = [
+        target for target, _ in itertools.groupby(s.target for s in watched.snapshots)
+    ]
+    assert targets == [OUTLET, DECO]
+    assert started_targets(simulator) == [[1, 0], [2, 0]]
+
+
+async def test_waiting_install_is_shown_queued_until_its_own_begins(
+    watched: Watched,
+) -> None:
+    """The InvisDeco shows queued (no bar of its own) and then its install, no gap."""
+    shown = shown_for(watched.firmware, DECO_FW)
+
+    await asyncio.gather(watched.install(OUTLET), watched.install(DECO))
+
+    assert shown.values == ["queued", "running", "idle"]
+
+
+async def test_install_asked_first_is_not_shown_queued(watched: Watched) -> None:
+    """An install nothing runs before shows its own progress, never a queue."""
+    shown = shown_for(watched.firmware, DECO_FW)
+
+    await watched.install(DECO)
+
+    # Idle while the available updates are read, then the install itself.
+    assert shown.values == ["idle", "running", "idle"]
+
+
+@with_faults(ota_failure=OtaFailure.WIFI_FAILS)
+async def test_queued_install_runs_after_its_predecessor_fails(
+    watched: Watched, simulator: InvisOutletSimulator
+) -> None:
+    """The InvisDeco's install fails; the outlet's, waiting behind it, still runs."""
+    deco, outlet = await asyncio.gather(
+        watched.failure(DECO, (WIFI,)), watched.install(OUTLET)
+    )
+
+    assert deco is FirmwareError.FAILED
+    assert outlet.outlet_fw == "1.3.0"
+    assert started_targets(simulator) == [[2, 0], [1, 0]]
+
+
+@with_faults(ota_failure=OtaFailure.DOWNLOAD_FAILED)
+async def test_joined_install_shares_the_failure(
+    watched: Watched, simulator: InvisOutletSimulator
+) -> None:
+    """The web interface joined the outlet's install: it fails with it, and why."""
+    firmware, web = await asyncio.gather(
+        watched.failure(OUTLET, component=FW), watched.failure(OUTLET, component=WWW)
+    )
+
+    assert firmware is web is FirmwareError.FAILED
+    assert started_targets(simulator) == [[1, 0]]
+
+
+@with_faults(ota_failure=OtaFailure.SILENT)
+async def test_joined_install_is_interrupted_when_its_caller_gives_up(
+    watch: WatchFactory, client: InvisOutlet
+) -> None:
+    """The caller that runs an install is cancelled: who joined it is interrupted."""
+    watched = watch(client, LONG)
+    firmware = asyncio.create_task(watched.install(OUTLET, component=FW))
+    await watched.wait_for_phase(OtaPhase.DOWNLOADING)
+    web = asyncio.create_task(watched.failure(OUTLET, component=WWW))
+    await asyncio.sleep(0)
+
+    firmware.cancel()
+
+    assert await web is FirmwareError.INTERRUPTED
+    with pytest.raises(asyncio.CancelledError):
+        await firmware
+
+
+async def test_install_waits_for_one_started_elsewhere_of_the_other_target(
+    watched: Watched, simulator: InvisOutletSimulator
+) -> None:
+    """The vendor app updates the InvisDeco: an outlet install waits, then runs."""
+    await watched.firmware.available()
+    watched.firmware.start()
+    await simulator.start_external_ota(DECO)
+    await watched.wait_for_phase(OtaPhase.DOWNLOADING)
+
+    outlet = await watched.install(OUTLET)
+
+    assert outlet.outlet_fw == "1.3.0"
+    runs = [(s.target, s.external) for s in watched.snapshots]
+    assert [run for run, _ in itertools.groupby(runs)] == [
+        (DECO, True),
+        (OUTLET, False),
+    ]
+    assert started_targets(simulator) == [[1, 0]]
+
+
+@with_faults(ota_failure=OtaFailure.SILENT)
+async def test_close_interrupts_a_waiting_install_before_it_asks_anything(
+    watch: WatchFactory, client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """close() ends the running install and the one waiting behind it, unsent."""
+    watched = watch(client, LONG)
+    deco = asyncio.create_task(watched.failure(DECO))
+    await watched.wait_for_phase(OtaPhase.DOWNLOADING)
+    outlet = asyncio.create_task(watched.failure(OUTLET))
+    await asyncio.sleep(0)
+
+    await watched.firmware.close()
+
+    assert await deco is await outlet is FirmwareError.INTERRUPTED
+    assert started_targets(simulator) == [[2, 0]]
+    await assert_idle(watched.firmware)
 
 
 def test_errors_carry_their_neutral_reason() -> None:

@@ -506,7 +506,10 @@ class InvisOutlet:
             self.serial = self.serial or info.serial
             firmware = self.firmware
             new = Device(
-                info=info, firmware=firmware.status, progress=firmware.progress
+                info=info,
+                firmware=firmware.status,
+                progress=firmware.progress,
+                queued=firmware.queued,
             )
             for part, value in self._early.items():
                 new, _ = new.merged(part, value)
@@ -524,17 +527,24 @@ class InvisOutlet:
         """Merge the available updates and the install's progress."""
         if (device := self._device) is None:
             return
-        status, progress = self.firmware.status, self.firmware.progress
+        firmware = self.firmware
+        status, progress, queued = firmware.status, firmware.progress, firmware.queued
         changed = {
             part
             for part, old, new in (
                 (DevicePart.FIRMWARE, device.firmware, status),
-                (DevicePart.PROGRESS, device.progress, progress),
+                (
+                    DevicePart.PROGRESS,
+                    (device.progress, device.queued),
+                    (progress, queued),
+                ),
             )
             if old != new
         }
         if changed:
-            new_device = replace(device, firmware=status, progress=progress)
+            new_device = replace(
+                device, firmware=status, progress=progress, queued=queued
+            )
             self._publish(new_device, frozenset(changed))
 
     def _publish(self, device: Device, changed: frozenset[DevicePart]) -> None:

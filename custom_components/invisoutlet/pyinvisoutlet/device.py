@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .accessories import ColorLightState, NightlightState, SensorReadings
 from .configuration import DeviceConfiguration
-from .const import DecoKind
+from .const import DecoKind, FirmwareComponent
 from .models import AccessoryNames, DecoModule, FirmwareStatus, OutletInfo, OutletStates
 
 if TYPE_CHECKING:
@@ -82,6 +82,8 @@ class Device:
     # The last available-updates answer, and the install running now.
     firmware: FirmwareStatus | None = None
     progress: FirmwareProgress | None = None
+    # Components asked to install that wait for another install to end (part PROGRESS).
+    queued: frozenset[FirmwareComponent] = frozenset()
     # The serial of another outlet answering at the address (a moved lease), if any.
     foreign_serial: str | None = None
 

@@ -20,6 +20,7 @@ from .const import (
 from .envelope import Message
 from .events import UpdateAnswer, UpdateProgress, UpdateResult
 from .exceptions import InvisOutletError, InvisOutletUpdateError
+from .installs import InstallQueue
 from .link import discard as _discard
 from .models import FirmwareStatus, OutletInfo
 from .ota import (
@@ -29,12 +30,14 @@ from .ota import (
     OtaTracker,
     refusal,
     target_of,
+    types_of,
 )
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable
 
     from .client import InvisOutlet
+    from .installs import Install
 
 LOGGER = logging.getLogger(__package__)
 
@@ -204,8 +207,9 @@ class Firmware:
         self._client = client
         self._timeouts = timeouts or OtaTimeouts()
         self._run: _Run | None = None
-        self._installing = False
+        self._installs = InstallQueue()
         self._progress: FirmwareProgress | None = None
+        self._queued: frozenset[FirmwareComponent] = frozenset()
         self._listeners: list[Callable[[], None]] = []
         self._follower: asyncio.Task[None] | None = None
         self._unlisten: Callable[[], None] | None = None
@@ -221,9 +225,14 @@ class Firmware:
         return self._progress
 
     @property
+    def queued(self) -> frozenset[FirmwareComponent]:
+        """Return the components asked for whose install waits its turn."""
+        return self._queued
+
+    @property
     def installing(self) -> bool:
-        """Return whether an install runs (ours or one started elsewhere)."""
-        return self._installing or self._run is not None
+        """Return whether an install runs or waits (ours or one started elsewhere)."""
+        return bool(self._installs) or self._run is not None
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call listener when the progress or the available updates change."""
@@ -240,6 +249,7 @@ class Firmware:
     async def close(self) -> None:
         """Stop following any install; nothing keeps running."""
         self._closed = True
+        self._installs.close()
         self._unsubscribe_info()
         if self._unlisten is not None:
             self._unlisten()
@@ -266,34 +276,65 @@ class Firmware:
         target: UpdateTarget,
         *,
         methods: Sequence[DecoUpdateMethod] = (DecoUpdateMethod.WIFI,),
+        component: FirmwareComponent | None = None,
     ) -> FirmwareStatus:
         """Install what the device offers and wait until the new version shows.
 
-        Tries each InvisDeco delivery method in turn when the earlier one fails in a
-        way another may cure. Returns the available updates read at the end; raises
-        InvisOutletUpdateError with the reason otherwise.
+        `component` is what the caller asks for (None: the whole target). One install
+        runs per outlet: asking for a component the install of its target already
+        updates (running or waiting) joins it and ends with it; an install of the
+        other target waits its turn; asking again for a component already asked is
+        refused at once. Tries each InvisDeco delivery method in turn when the earlier
+        one fails in a way another may cure. Returns the available updates read at
+        the end; raises InvisOutletUpdateError with the reason otherwise.
         """
+        asked = types_of(target) if component is None else frozenset({component})
+        if not asked <= types_of(target):
+            msg = f"{component!r} is not updated by {target!r}"
+            raise ValueError(msg)
         if self._closed:
             raise InvisOutletUpdateError(FirmwareError.INTERRUPTED)
-        if self.installing:
+        run = self._run
+        if run is not None and run.tracker.external and run.tracker.target is target:
             raise InvisOutletUpdateError(FirmwareError.IN_PROGRESS)
-        self._installing = True
+        if (joined := self._installs.join(target, asked)) is not None:
+            self._changed()
+            return await joined.joined()
+        install = self._installs.add(target, asked, busy=self.installing)
+        self._changed()
         try:
-            status = await self.available()
-            if (reason := refusal(target, status)) is not None:
-                raise InvisOutletUpdateError(reason)
-            final: FirmwareStatus | None = None
-            try:
-                final = await self._install_with(target, status, methods)
-            finally:
-                # Shown as still running until what it changed has been read.
-                final = await self._final_status(final)
-            return final
+            status = await self._run_install(target, methods, install)
+        except BaseException as err:
+            self._ended(install, err)
+            raise
+        self._ended(install, status)
+        return status
+
+    async def _run_install(
+        self,
+        target: UpdateTarget,
+        methods: Sequence[DecoUpdateMethod],
+        install: Install,
+    ) -> FirmwareStatus:
+        """Wait for this install's turn, then run it and read what is offered after."""
+        await self._installs.turn(install, lambda: self._follower is not None)
+        status = await self.available()
+        if (reason := refusal(target, status)) is not None:
+            raise InvisOutletUpdateError(reason)
+        final: FirmwareStatus | None = None
+        try:
+            final = await self._install_with(target, status, methods)
         finally:
-            self._installing = False
-            if self._run is not None:
-                self._end(self._run)
-            self._notify()
+            # Shown as still running until what it changed has been read.
+            final = await self._final_status(final)
+        return final
+
+    def _ended(self, install: Install, outcome: FirmwareStatus | BaseException) -> None:
+        """Forget an install that ended, and tell who joined it and who waits."""
+        self._installs.done(install, outcome)
+        if install.running and self._run is not None:
+            self._end(self._run)
+        self._notify()
 
     async def _install_with(
         self,
@@ -399,6 +440,7 @@ class Firmware:
         finally:
             self._end(run)
             self._follower = None
+            self._installs.wake()
 
     def _begin(
         self, tracker: OtaTracker, serials: tuple[str | None, str | None] = (None, None)
@@ -417,9 +459,11 @@ class Firmware:
 
     def _changed(self) -> None:
         """Take a new snapshot; tell the listeners when it differs."""
-        progress = _snapshot(self._run.tracker) if self._run is not None else None
-        if progress != self._progress:
-            self._progress = progress
+        run = self._run
+        progress = _snapshot(run.tracker) if run is not None else None
+        queued = self._installs.queued(run.tracker.target if run else None)
+        if (progress, queued) != (self._progress, self._queued):
+            self._progress, self._queued = progress, queued
             self._notify()
 
     def _set_status(self, status: FirmwareStatus) -> None:
