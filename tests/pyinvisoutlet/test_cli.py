@@ -396,7 +396,7 @@ async def test_ctrl_c_during_another_command_exits_130(
     assert await run("firmware", HOST, "--install", "outlet") == 130
 
 
-async def interrupted(_args: object) -> int:
+async def interrupted(_args: object) -> None:
     """Stand for a command that Ctrl-C interrupts."""
     raise KeyboardInterrupt
 

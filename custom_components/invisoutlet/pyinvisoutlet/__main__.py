@@ -4,4 +4,6 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+# Only when run: importing every module (as a check of the package does) runs nothing.
+if __name__ == "__main__":
+    sys.exit(main())

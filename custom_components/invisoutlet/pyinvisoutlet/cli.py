@@ -27,6 +27,7 @@ from . import (
     UpdateTarget,
     probe,
 )
+from .cli_args import PROG, build_parser
 from .cli_format import (
     TARGETS,
     ProgressPrinter,
@@ -40,11 +41,9 @@ from .cli_format import (
     probe_lines,
 )
 
-PROG = "pyinvisoutlet"
 EXIT_OK, EXIT_DEVICE_ERROR, EXIT_USAGE = 0, 1, 2
 # What a shell reports for a program ended by Ctrl-C (128 + SIGINT).
 EXIT_INTERRUPTED = 130
-DEFAULT_TIMEOUT = 10.0
 # An InvisDeco install tries Wi-Fi, then the outlet's relay (the integration's default).
 DECO_METHODS = (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET)
 # The library's own limits: an install ends within OTA_TIMEOUTS.total whatever happens.
@@ -76,63 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     try:
         with _debug_logs(enabled=args.verbose):
-            return asyncio.run(_run(args))
+            asyncio.run(_run(args))
     except InvisOutletError as err:
         _error(_reason(err))
         return EXIT_DEVICE_ERROR
     except KeyboardInterrupt:
         # Ctrl-C is how a watch ends; anything else was cut short.
         return EXIT_OK if args.command == "watch" else EXIT_INTERRUPTED
+    return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser of every command and its options."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("host", help="the outlet's address (host name or IP)")
-    common.add_argument(
-        "--transport",
-        choices=[transport.value for transport in Transport],
-        help="tcp (hardware revB) or websocket (revA); default: probe, TCP first",
-    )
-    common.add_argument(
-        "--port", type=_port, help="default: 3333 for tcp, 80 for websocket"
-    )
-    common.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds to connect and per answer (default {DEFAULT_TIMEOUT:g})",
-    )
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logs")
-    as_json = argparse.ArgumentParser(add_help=False)
-    as_json.add_argument("--json", action="store_true", help="print JSON")
-
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Talk to an Intecular InvisOutlet on the local network.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add = commands.add_parser
-    add("probe", parents=[common, as_json], help="how the outlet answers, what it is")
-    add("info", parents=[common, as_json], help="device information and readings")
-    outlet = add("outlet", parents=[common], help="switch an outlet on or off")
-    outlet.add_argument("outlet", type=int, choices=[int(one) for one in Outlet])
-    outlet.add_argument("state", choices=["on", "off"])
-    watch = add("watch", parents=[common], help="print every change until Ctrl-C")
-    watch.add_argument("--seconds", type=_seconds, help="stop after this long")
-    watch.add_argument("--count", type=_count, help="stop after this many changes")
-    firmware = add(
-        "firmware", parents=[common, as_json], help="installed, available, install"
-    )
-    firmware.add_argument(
-        "--install",
-        choices=[target.name.lower() for target in UpdateTarget],
-        help="install what the device offers for the outlet or the InvisDeco",
-    )
-    return parser
-
-
-async def _run(args: argparse.Namespace) -> int:
+async def _run(args: argparse.Namespace) -> None:
     """Run the command the arguments name."""
     if args.command == "probe":
         found = await probe(args.host, order=_order(args), timeout=args.timeout)
@@ -140,7 +93,7 @@ async def _run(args: argparse.Namespace) -> int:
             _out(dumps(probe_json(found)))
         else:
             _out(*probe_lines(found))
-        return EXIT_OK
+        return
     async with await _client(args) as client:
         if args.command == "info":
             await _info(client, as_json=args.json)
@@ -153,7 +106,6 @@ async def _run(args: argparse.Namespace) -> int:
             await _watch(client, seconds=args.seconds, count=args.count)
         else:
             await _firmware(client, install=args.install, as_json=args.json)
-    return EXIT_OK
 
 
 async def _client(args: argparse.Namespace) -> InvisOutlet:
@@ -193,6 +145,8 @@ async def _watch(
 
     def changed(device: Device, parts: frozenset[DevicePart]) -> None:
         nonlocal changes
+        if enough.is_set():
+            return  # counted out: the watch is ending
         _out(*(f"{_clock()} {line}" for line in device_lines(device, parts)))
         changes += 1
         if count is not None and changes >= count:
@@ -286,27 +240,3 @@ def _error(message: str) -> None:
 def _clock() -> str:
     """Return the local time of day, as a watch prints it."""
     return time.strftime("%H:%M:%S")
-
-
-def _port(text: str) -> int:
-    """Parse a TCP port."""
-    port = int(text)
-    if not 0 < port < 65536:
-        raise argparse.ArgumentTypeError(f"not a port: {text}")
-    return port
-
-
-def _seconds(text: str) -> float:
-    """Parse a positive number of seconds."""
-    seconds = float(text)
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text}")
-    return seconds
-
-
-def _count(text: str) -> int:
-    """Parse a positive count."""
-    count = int(text)
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"not a positive count: {text}")
-    return count
