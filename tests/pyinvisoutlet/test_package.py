@@ -26,7 +26,7 @@ TIMEOUT = 40
 
 # Run with the unpacked wheel first on sys.path by an interpreter whose import system
 # refuses Home Assistant and the integration: the library must stand on its own.
-IMPORT_WITHOUT_HOME_ASSISTANT = """
+REFUSE_HOME_ASSISTANT = """
 import importlib.abc, sys
 
 class Refuse(importlib.abc.MetaPathFinder):
@@ -37,6 +37,10 @@ class Refuse(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, Refuse())
 sys.path.insert(0, sys.argv[1])
+"""
+IMPORT_WITHOUT_HOME_ASSISTANT = (
+    REFUSE_HOME_ASSISTANT
+    + """
 import pyinvisoutlet
 print(pyinvisoutlet.__version__)
 print(pyinvisoutlet.__file__)
@@ -46,6 +50,16 @@ try:
 except ImportError:
     print("homeassistant refused")
 """
+)
+# `python -m pyinvisoutlet --help`, in that same interpreter.
+RUN_COMMAND_LINE_WITHOUT_HOME_ASSISTANT = (
+    REFUSE_HOME_ASSISTANT
+    + """
+import runpy
+sys.argv = ["pyinvisoutlet", "--help"]
+runpy.run_module("pyinvisoutlet", run_name="__main__", alter_sys=True)
+"""
+)
 
 
 def run(*args: str) -> str:
@@ -141,3 +155,24 @@ def test_library_imports_from_the_wheel_without_home_assistant(
     assert Path(module) == tmp_path / "pyinvisoutlet" / "__init__.py"
     assert client == "InvisOutlet"
     assert refused == "homeassistant refused"
+
+
+def test_wheel_installs_the_pyinvisoutlet_command(wheel: Path) -> None:
+    """`pip install` of the wheel puts a `pyinvisoutlet` command on PATH."""
+    with zipfile.ZipFile(wheel) as archive:
+        entry_points = archive.read(f"{DIST_INFO}/entry_points.txt").decode()
+
+    assert "[console_scripts]" in entry_points
+    assert "pyinvisoutlet = pyinvisoutlet.cli:main" in entry_points.splitlines()
+
+
+def test_command_line_runs_from_the_wheel_without_home_assistant(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """`python -m pyinvisoutlet --help` needs nothing of Home Assistant."""
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path)
+
+    printed = run("-I", "-c", RUN_COMMAND_LINE_WITHOUT_HOME_ASSISTANT, str(tmp_path))
+
+    assert printed.startswith("usage: pyinvisoutlet")
