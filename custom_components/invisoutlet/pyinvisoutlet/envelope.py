@@ -8,6 +8,9 @@ from typing import Any, Self
 from .exceptions import InvisOutletProtocolError
 from .fields import as_int
 
+# Every message carries at least one of these (§3.2, §3.3).
+_ENVELOPE = frozenset(("sn", "packetID", "PUBACK", "payload"))
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -24,6 +27,10 @@ class Message:
         """Parse the envelope of a decoded JSON message."""
         if type(data) is not dict:
             msg = f"message is not an object: {data!r:.80}"
+            raise InvisOutletProtocolError(msg)
+        if _ENVELOPE.isdisjoint(data):
+            # An object that a stretch of garbage happened to hold.
+            msg = f"object without an envelope: {data!r:.80}"
             raise InvisOutletProtocolError(msg)
         payload = data.get("payload")
         if payload is None:
