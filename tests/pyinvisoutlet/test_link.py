@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+import itertools
 import logging
 from typing import Any
 
@@ -221,6 +222,36 @@ async def test_concurrent_requests_each_get_their_own_reply(
     ]
     packet_ids = {request.packet_id for request in simulator.requests}
     assert len(packet_ids) == 50
+
+
+class RepeatingDraws:
+    """Draw every packetID twice in a row: each request's first draw collides."""
+
+    def __init__(self) -> None:
+        """Start at the smallest packetID."""
+        self._draws = (100_000 + index // 2 for index in itertools.count())
+
+    def randint(self, _low: int, _high: int) -> int:
+        """Return the next draw, whatever the range."""
+        return next(self._draws)
+
+
+async def test_concurrent_requests_never_share_a_packet_id(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """50 requests in flight get 50 packetIDs even when every draw repeats one."""
+    monkeypatch.setattr(link_module, "random", RepeatingDraws())
+    earlier = len(simulator.requests_for(CallbackName.OUTLET_INFO))
+
+    replies = await asyncio.gather(
+        *(client.request(CallbackName.OUTLET_INFO) for _ in range(50))
+    )
+
+    sent = [r.packet_id for r in simulator.requests_for(CallbackName.OUTLET_INFO)]
+    assert len(set(sent[earlier:])) == 50
+    assert [reply.packet_id for reply in replies] == sent[earlier:]
 
 
 async def test_duplicate_reply_is_ignored(
