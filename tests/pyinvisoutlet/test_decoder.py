@@ -461,3 +461,17 @@ def test_an_oversized_message_in_non_ascii_is_measured_in_bytes() -> None:
 
     assert decoder.feed(big + compact(REPLY)) == [REPLY]
     assert skipped == [OVERSIZED]
+
+
+@pytest.mark.parametrize(
+    "between", [b"\n", b"", b" #"], ids=["newline", "nothing", "text"]
+)
+def test_a_message_after_a_broken_string_comes_out_when_complete(
+    between: bytes,
+) -> None:
+    """Garbage that opened a string costs no wait: the next message comes at once."""
+    decoder = JsonStreamDecoder()
+    assert decoder.feed(b'{"a":"xxxxxxxxxx}') == []
+
+    assert decoder.feed(between) == []
+    assert decoder.feed(compact(REPLY)) == [REPLY]

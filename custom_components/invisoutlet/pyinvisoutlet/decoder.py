@@ -38,10 +38,11 @@ _START = re.compile(rb'\{\s*+(?:"(?:[^"\\\x00-\x1f]|\\.)*+(?:"\s*+(?::|\Z)|\\?\Z
 # is always followed by one of those three, so this finds boundaries at C speed;
 # json.loads confirms each candidate.
 _BOUNDARY = re.compile(rb"}\s*(?=[^,}\]\s]|\Z)")
-# What the exact scanner stops at: outside strings braces and quotes, inside them
-# the closing quote or an escape.
-_STRUCTURE = re.compile(rb'[{}"]')
-_IN_STRING = re.compile(rb'["\\]')
+# What the exact scanner stops at: outside strings braces, quotes and any byte JSON
+# cannot hold there; inside them the closing quote, an escape or a control byte.
+# So it notices at once most garbage that follows what began as an object.
+_STRUCTURE = re.compile(rb'[{}"]|[^ \t\n\r\[\],:0-9+.aefilnrstuyEIN-]')
+_IN_STRING = re.compile(rb'["\\\x00-\x1f]')
 _SPACE = re.compile(r"[ \t\n\r]*")
 _WHITESPACE = frozenset(b" \t\n\r")
 # Inside valid JSON an object after one of these is a value, never a message.
@@ -57,11 +58,13 @@ _FAST_MIN = 1024
 # linear time (about 1.5 times its size, plus the parse that decodes it).
 _CHECK_STEP = 1024
 _CHECK_GROWTH = 3
-# A parse that fails this close to the end of what arrived may only be cut short.
-_CUT_MARGIN = 8
+# What a parse that only ran out of bytes can fail on: the start of a literal, a
+# number or a \u escape, cut by the end of what arrived.
+_CUT_TOKEN = re.compile(r"[-+.0-9a-zA-Z\\]{0,9}")
 _WAIT = -1
 _MALFORMED = -2
 _INCOMPLETE = -3
+_BROKEN = -4
 
 type SkipListener = Callable[[str, object], None]
 
@@ -102,7 +105,7 @@ class _Scanner:
         self.escaped = False
 
     def end(self, buffer: bytearray, stop: int) -> int | None:
-        """Scan on up to stop; return the object's end once it is there."""
+        """Scan on up to stop; return the object's end, or _BROKEN if not JSON."""
         pos = self.pos
         while pos < stop:
             if self.escaped:
@@ -110,15 +113,9 @@ class _Scanner:
                 self.escaped = False
                 continue
             if self.in_string:
-                match = _IN_STRING.search(buffer, pos, stop)
-                if match is None:
-                    pos = stop
-                    break
-                pos = match.end()
-                if match.group() == b"\\":
-                    self.escaped = True
-                else:
-                    self.in_string = False
+                pos = self._string(buffer, pos, stop)
+                if pos == _BROKEN:
+                    return _BROKEN
                 continue
             match = _STRUCTURE.search(buffer, pos, stop)
             if match is None:
@@ -130,6 +127,8 @@ class _Scanner:
                 self.in_string = True
             elif token == b"{":
                 self.depth += 1
+            elif token != b"}":
+                return _BROKEN
             else:
                 self.depth -= 1
                 if self.depth == 0:
@@ -137,6 +136,20 @@ class _Scanner:
                     return pos
         self.pos = pos
         return None
+
+    def _string(self, buffer: bytearray, pos: int, stop: int) -> int:
+        """Scan inside a string; return where to go on, _BROKEN at a control byte."""
+        match = _IN_STRING.search(buffer, pos, stop)
+        if match is None:
+            return stop
+        token = match.group()
+        if token == b"\\":
+            self.escaped = True
+        elif token == b'"':
+            self.in_string = False
+        else:
+            return _BROKEN
+        return match.end()
 
     def shift(self, offset: int) -> None:
         """Follow the buffer when offset bytes before the object are dropped."""
@@ -346,9 +359,12 @@ class JsonStreamDecoder:
         while True:
             stop = min(len(buffer), start + self._next_check())
             end = scanner.end(buffer, stop)
+            if end == _BROKEN:
+                self._on_skip(NOT_JSON, "an object that stops being JSON")
+                return start + 1
             if end is not None:
                 return self._finish(start, end, values)
-            if stop == len(buffer):
+            if stop == len(buffer) and stop - start <= self._limit:
                 return _WAIT
             end = self._check(start, values)
             if end is not None:
@@ -391,7 +407,7 @@ class JsonStreamDecoder:
                 _, end = _JSON.raw_decode(text)
             except json.JSONDecodeError as err:
                 cut = err.msg.startswith("Unterminated string") or (
-                    err.pos >= size - _CUT_MARGIN
+                    _CUT_TOKEN.fullmatch(text, err.pos) is not None
                 )
                 if not cut:
                     return _MALFORMED
