@@ -29,7 +29,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     Transport,
     transport,
 )
-from custom_components.invisoutlet.pyinvisoutlet.decoder import OVERSIZED
+from custom_components.invisoutlet.pyinvisoutlet.decoder import OVERSIZED, UNFINISHED
 from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
 from custom_components.invisoutlet.pyinvisoutlet.link import Link
 from custom_components.invisoutlet.pyinvisoutlet.transport import (
@@ -573,3 +573,35 @@ async def test_a_megabyte_message_costs_only_itself(
 ) -> None:
     """A 1 MiB message (one frame on WebSocket) is skipped; the link keeps going."""
     await assert_costs_only_itself(link, simulator, caplog, oversized(MIB))
+
+
+async def test_ws_frame_with_an_unfinished_object_costs_only_itself(
+    ws_server: WebSocketServer,
+) -> None:
+    """A frame whose object never ends is reported; nothing carries to the next."""
+    skipped = Recorder[str]()
+    connection = await WebSocketConnection.open(
+        HOST, ws_server.port, WAIT, None, lambda reason, _: skipped(reason)
+    )
+    peer = await ws_server.accept()
+    await peer.send_str('{"a":"no end')
+    await peer.send_str(json.dumps(REPLY))
+
+    assert await receive_until(connection, 1) == [REPLY]
+    assert skipped.values == [UNFINISHED]
+    await connection.close()
+
+
+async def test_ws_receive_cancelled_by_its_owner_is_cancelled(
+    ws: tuple[WebSocketConnection, web.WebSocketResponse],
+) -> None:
+    """Cancelling a waiting receive() cancels it: it is not taken for a quiet link."""
+    connection, _ = ws
+    waiting = asyncio.create_task(connection.receive())
+    await asyncio.sleep(0)
+
+    waiting.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert connection._deadline is None
