@@ -36,7 +36,7 @@ _START = re.compile(rb'\{\s*+(?:"(?:[^"\\\x00-\x1f]|\\.)*+(?:"\s*+(?::|\Z)|\\?\Z
 # Where a top-level object may end: a "}" that whitespace aside is followed by the
 # end of what has arrived or by anything but ",", "}" or "]". Inside valid JSON a "}"
 # is always followed by one of those three, so this finds boundaries at C speed;
-# json.loads confirms each candidate.
+# the parser confirms each candidate.
 _BOUNDARY = re.compile(rb"}\s*(?=[^,}\]\s]|\Z)")
 # What the exact scanner stops at: outside strings braces, quotes and any byte JSON
 # cannot hold there; inside them the closing quote, an escape or a control byte.
