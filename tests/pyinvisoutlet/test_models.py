@@ -167,9 +167,11 @@ def test_message_ignores_a_serial_that_is_not_text() -> None:
     assert Message.from_json({"sn": 12345, "packetID": 1}).serial is None
 
 
-def test_message_without_anything_is_empty() -> None:
-    """An empty object parses to a message with every field absent."""
-    assert Message.from_json({}) == Message(None, None, None, None, None)
+@pytest.mark.parametrize("data", [{}, {"a": 1}], ids=repr)
+def test_object_without_an_envelope_is_rejected(data: dict[str, Any]) -> None:
+    """An object with none of sn, packetID, PUBACK and payload is not a message."""
+    with pytest.raises(InvisOutletProtocolError, match="without an envelope"):
+        Message.from_json(data)
 
 
 def test_message_with_a_null_payload_has_no_callback() -> None:

@@ -1,7 +1,8 @@
-"""Specification of the transports: the JSON stream decoder and the two connections.
+"""Specification of the transports: the two connections and a link over them.
 
-The decoder tests are pure (no sockets). The connection tests talk to tiny local peers
-on 127.0.0.1 that let a test write exactly the bytes or frames it needs.
+The connection tests talk to tiny local peers on 127.0.0.1 that let a test write
+exactly the bytes or frames it needs; the garbage tests run a link against the
+simulator. The decoder itself is specified in test_decoder.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 import json
+import logging
+import random
 import socket
 import struct
 from typing import Any
@@ -20,17 +23,17 @@ from aiohttp import web
 import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import (
+    CallbackName,
     InvisOutletConnectionError,
     InvisOutletProtocolError,
-    JsonStreamDecoder,
     Transport,
     transport,
 )
-from custom_components.invisoutlet.pyinvisoutlet.decoder import (
-    MAX_MESSAGE_SIZE,
-    OversizedMessageError,
-)
+from custom_components.invisoutlet.pyinvisoutlet.decoder import OVERSIZED, UNFINISHED
+from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
+from custom_components.invisoutlet.pyinvisoutlet.link import Link
 from custom_components.invisoutlet.pyinvisoutlet.transport import (
+    MAX_FRAME_SIZE,
     TCP_KEEPALIVE,
     Connection,
     TcpConnection,
@@ -38,287 +41,10 @@ from custom_components.invisoutlet.pyinvisoutlet.transport import (
     encode,
     open_connection,
 )
+from tests.simulator import InvisOutletSimulator, oversized
 
-from .conftest import HOST, WAIT, Recorder, unused_port
-
-REPLY = {"sn": "11A1F7000FE", "packetID": 373184, "PUBACK": 1}
-# Nested objects, a multi-byte character, an emoji and "}{" inside a string: every
-# byte position of this message is a place where a read can end.
-TRICKY = {
-    "sn": "11A1F7000FE",
-    "packetID": 839379,
-    "payload": {
-        "callbackName": 4,
-        "callbackArgs": [{"accessory": 1, "name": "Küche }{ 💡"}, {"x": {}}],
-    },
-}
-
-
-def compact(value: Any) -> bytes:
-    """Return the compact JSON the device writes."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def feed_all(decoder: JsonStreamDecoder, *chunks: bytes) -> list[Any]:
-    """Feed chunks in order; return every value they complete."""
-    values: list[Any] = []
-    for chunk in chunks:
-        values += decoder.feed(chunk)
-    return values
-
-
-def sized_object(size: int) -> bytes:
-    """Return a valid JSON object of exactly size bytes."""
-    head, tail = b'{"data":"', b'"}'
-    return head + b"x" * (size - len(head) - len(tail)) + tail
-
-
-# The stream decoder ---------------------------------------------------------------
-
-
-def test_decodes_one_message() -> None:
-    """One complete object comes out as one value."""
-    assert JsonStreamDecoder().feed(compact(REPLY)) == [REPLY]
-
-
-def test_decodes_several_messages_in_one_chunk() -> None:
-    """Objects packed into one read come out in order."""
-    second = {**REPLY, "packetID": 221040}
-    chunk = compact(REPLY) + compact(second) + compact(TRICKY)
-
-    assert JsonStreamDecoder().feed(chunk) == [REPLY, second, TRICKY]
-
-
-def test_empty_read_yields_nothing() -> None:
-    """Feeding no bytes returns no value."""
-    assert JsonStreamDecoder().feed(b"") == []
-
-
-@pytest.mark.parametrize("split", range(1, len(compact(TRICKY))))
-def test_decodes_a_message_split_at_any_byte(split: int) -> None:
-    """A message split at any byte, even inside a UTF-8 character, decodes once."""
-    data = compact(TRICKY)
-    decoder = JsonStreamDecoder()
-
-    assert decoder.feed(data[:split]) == []
-    assert decoder.feed(data[split:]) == [TRICKY]
-
-
-def test_decodes_a_message_fed_byte_by_byte() -> None:
-    """A message that arrives one byte per read decodes when its last byte comes."""
-    data = compact(TRICKY) + compact(REPLY)
-    decoder = JsonStreamDecoder()
-
-    values = feed_all(decoder, *(data[i : i + 1] for i in range(len(data))))
-
-    assert values == [TRICKY, REPLY]
-
-
-def test_skips_whitespace_and_garbage_between_messages() -> None:
-    """Whitespace and non-JSON bytes between objects are dropped."""
-    chunk = compact(REPLY) + b" \r\n\t garbage ## " + compact(TRICKY) + b"\n"
-
-    assert JsonStreamDecoder().feed(chunk) == [REPLY, TRICKY]
-
-
-def test_skips_garbage_that_contains_an_opening_brace() -> None:
-    """A "{" in the garbage is not mistaken for the start of the next object."""
-    chunk = b'noise { not json "x ' + compact(REPLY)
-
-    assert JsonStreamDecoder().feed(chunk) == [REPLY]
-
-
-def test_skips_an_unfinished_brace_that_arrived_alone() -> None:
-    """A lone "{" in an earlier read does not swallow the object that follows."""
-    decoder = JsonStreamDecoder()
-
-    assert decoder.feed(b"junk {") == []
-    assert decoder.feed(compact(REPLY)) == [REPLY]
-
-
-def test_skips_a_malformed_object_and_decodes_the_next() -> None:
-    """An object that is not valid JSON is dropped; the next one still decodes."""
-    chunk = b'{"packetID":1,"payload":}' + compact(REPLY)
-
-    assert JsonStreamDecoder().feed(chunk) == [REPLY]
-
-
-def test_brace_pair_inside_a_string_is_not_a_boundary() -> None:
-    """A "}{" inside a string value does not end the object."""
-    value = {"name": "a}{b", "other": "}", "more": "{"}
-
-    assert JsonStreamDecoder().feed(compact(value) + compact(REPLY)) == [value, REPLY]
-
-
-def test_decodes_pretty_printed_objects() -> None:
-    """Indented objects with newlines between them decode."""
-    text = json.dumps(TRICKY, indent=4) + "\n\n" + json.dumps(REPLY, indent="\t")
-
-    assert JsonStreamDecoder().feed(text.encode()) == [TRICKY, REPLY]
-
-
-def test_decodes_pretty_printed_objects_in_pieces() -> None:
-    """Indented objects fed in small pieces decode to the same values."""
-    data = (json.dumps(TRICKY, indent=4) + "\n" + json.dumps(REPLY, indent=2)).encode()
-    decoder = JsonStreamDecoder()
-
-    values = feed_all(decoder, *(data[i : i + 7] for i in range(0, len(data), 7)))
-
-    assert values == [TRICKY, REPLY]
-
-
-@pytest.mark.parametrize(
-    "chunks",
-    [
-        pytest.param([b'{"a":1}}', b'{"b":2}'], id="separate reads"),
-        pytest.param([b'{"a":1}}{"b":2}'], id="one read"),
-        pytest.param([b'{"a":1} }\n{"b":2}'], id="with whitespace"),
-    ],
-)
-def test_drops_a_stray_closing_brace(chunks: list[bytes]) -> None:
-    """A "}" too many after an object is dropped; both objects decode."""
-    assert feed_all(JsonStreamDecoder(), *chunks) == [{"a": 1}, {"b": 2}]
-
-
-def test_skips_an_object_with_invalid_utf8() -> None:
-    """An object holding bytes that are not UTF-8 is dropped; the next decodes."""
-    chunk = b'{"name":"\xff\xfe"}' + compact(REPLY)
-
-    assert JsonStreamDecoder().feed(chunk) == [REPLY]
-
-
-@pytest.mark.parametrize(
-    ("opening", "depth", "limit"),
-    [
-        pytest.param(b"[", 30_000, MAX_MESSAGE_SIZE, id="30000 arrays in 64 KiB"),
-        pytest.param(b'{"a":', 10_000, MAX_MESSAGE_SIZE, id="10000 objects in 64 KiB"),
-        pytest.param(b"[", 100_000, 1_000_000, id="100000 arrays"),
-        pytest.param(b'{"a":', 100_000, 1_000_000, id="100000 objects"),
-    ],
-)
-def test_survives_deeply_nested_json(opening: bytes, depth: int, limit: int) -> None:
-    """Deeply nested JSON never crashes the decoder; the next message decodes."""
-    closing = b"]" if opening == b"[" else b"}"
-    nested = b'{"deep":' + opening * depth + b"0" + closing * depth + b"}"
-    assert len(nested) <= limit
-    decoder = JsonStreamDecoder(limit=limit)
-
-    values = decoder.feed(nested + compact(REPLY))
-    # Python 3.13's parser gives up (RecursionError: skipped); 3.14's decodes it.
-    assert values[-1] == REPLY
-    assert len(values) <= 2
-    assert decoder.feed(compact(TRICKY)) == [TRICKY]
-
-
-def test_skips_json_that_is_not_an_object() -> None:
-    """Arrays, strings, numbers and null at the top level are not messages."""
-    chunk = b'[1,2] "text" 42 null true ' + compact(REPLY) + b" [3] " + compact(TRICKY)
-
-    assert JsonStreamDecoder().feed(chunk) == [REPLY, TRICKY]
-
-
-def test_object_of_exactly_the_limit_is_accepted() -> None:
-    """An object of exactly 64 KiB, even when it arrives in two reads, decodes."""
-    data = sized_object(MAX_MESSAGE_SIZE)
-    decoder = JsonStreamDecoder()
-
-    assert decoder.feed(data[:-1]) == []
-    assert decoder.feed(data[-1:]) == [json.loads(data)]
-
-
-def test_object_over_the_limit_raises() -> None:
-    """A complete object over 64 KiB raises a protocol error."""
-    with pytest.raises(InvisOutletProtocolError, match="larger than 65536"):
-        JsonStreamDecoder().feed(sized_object(MAX_MESSAGE_SIZE + 1))
-
-
-def test_decoder_is_usable_after_an_oversized_object() -> None:
-    """After rejecting an oversized object the decoder decodes the next message."""
-    decoder = JsonStreamDecoder()
-    with pytest.raises(InvisOutletProtocolError):
-        decoder.feed(sized_object(70_000))
-
-    assert decoder.feed(compact(REPLY)) == [REPLY]
-
-
-def test_pending_buffer_over_the_limit_raises() -> None:
-    """An unfinished object that grows past 64 KiB raises a protocol error."""
-    decoder = JsonStreamDecoder()
-    assert decoder.feed(b'{"data":"' + b"x" * (MAX_MESSAGE_SIZE - 9)) == []
-
-    with pytest.raises(InvisOutletProtocolError, match="larger than 65536"):
-        decoder.feed(b"x")
-
-
-def test_decoder_is_usable_after_its_buffer_overflowed() -> None:
-    """After an overflow the buffer is empty and the next message decodes."""
-    decoder = JsonStreamDecoder()
-    with pytest.raises(InvisOutletProtocolError):
-        decoder.feed(b"{" + b"x" * MAX_MESSAGE_SIZE)
-
-    assert decoder.feed(compact(REPLY)) == [REPLY]
-
-
-def test_large_message_in_small_reads_decodes() -> None:
-    """A 60 KB message with many nested objects, in 1 KB reads, decodes once."""
-    value = {"items": [{"id": i, "name": f"n{i}"} for i in range(2_500)]}
-    data = compact(value)
-    assert 50_000 < len(data) < MAX_MESSAGE_SIZE
-    decoder = JsonStreamDecoder()
-
-    values = feed_all(decoder, *(data[i : i + 1024] for i in range(0, len(data), 1024)))
-
-    assert values == [value]
-
-
-def test_large_message_in_one_byte_reads_decodes() -> None:
-    """A 60 KB message that arrives one byte per read decodes once."""
-    data = sized_object(60_000)
-    decoder = JsonStreamDecoder()
-
-    values = feed_all(decoder, *(data[i : i + 1] for i in range(len(data))))
-
-    assert values == [json.loads(data)]
-
-
-@pytest.mark.parametrize(
-    "trailer",
-    [
-        pytest.param(b"\x00", id="NUL"),
-        pytest.param(b"garbage", id="text"),
-        pytest.param(b" \r\n#", id="whitespace and text"),
-    ],
-)
-def test_trailing_garbage_does_not_hold_back_a_complete_object(trailer: bytes) -> None:
-    """An object followed by non-JSON bytes in the same read comes out at once."""
-    assert JsonStreamDecoder().feed(compact(REPLY) + trailer) == [REPLY]
-
-
-@pytest.mark.parametrize("trailer", [b"]", b","])
-def test_object_followed_by_a_comma_or_bracket_is_an_array_element(
-    trailer: bytes,
-) -> None:
-    """An object followed by "," or "]" is part of an array, not a message."""
-    decoder = JsonStreamDecoder()
-
-    assert decoder.feed(compact(REPLY) + trailer) == []
-    assert decoder.feed(compact(TRICKY)) == [TRICKY]
-
-
-def test_braces_inside_strings_cost_linear_time() -> None:
-    """Many "}" inside string values still decode in one pass (no quadratic work)."""
-    body = b'{"v":[' + b",".join(b'"a}b"' for _ in range(8000)) + b"]}"
-
-    assert JsonStreamDecoder().feed(body) == [json.loads(body)]
-
-
-def test_values_before_an_oversized_message_are_kept() -> None:
-    """A reply decoded in the same read as an oversized message is not lost."""
-    decoder = JsonStreamDecoder()
-
-    with pytest.raises(OversizedMessageError) as raised:
-        decoder.feed(compact(REPLY) + sized_object(70_000))
-    assert raised.value.decoded == [REPLY]
+from .conftest import FAST_BACKOFF, HOST, WAIT, Recorder, port_of, unused_port
+from .test_decoder import REPLY, TRICKY, compact, sized_object
 
 
 def test_encode_is_compact_json() -> None:
@@ -462,15 +188,14 @@ async def test_tcp_receive_raises_on_a_reset(
         await receive_until(connection, 1)
 
 
-async def test_tcp_receive_raises_on_an_oversized_message(
+async def test_tcp_receive_skips_an_oversized_message(
     tcp: tuple[TcpConnection, RawPeer],
 ) -> None:
-    """A message over 64 KiB is a protocol error."""
+    """A message over 64 KiB is skipped; the one after it arrives."""
     connection, peer = tcp
-    await peer.write(sized_object(70_000))
+    await peer.write(sized_object(70_000) + compact(REPLY))
 
-    with pytest.raises(InvisOutletProtocolError):
-        await receive_until(connection, 1)
+    assert await receive_until(connection, 1) == [REPLY]
 
 
 async def test_tcp_send_raises_once_the_link_is_lost(
@@ -591,12 +316,29 @@ async def test_ws_binary_frame_decodes(
     assert await receive_until(connection, 1) == [TRICKY]
 
 
-async def test_ws_oversized_frame_raises_protocol_error(
+async def test_ws_frame_over_64_kib_costs_only_itself(
+    ws_server: WebSocketServer,
+) -> None:
+    """A 1 MiB frame is skipped and reported; the link and the next frame survive."""
+    skipped = Recorder[str]()
+    connection = await WebSocketConnection.open(
+        HOST, ws_server.port, WAIT, None, lambda reason, _: skipped(reason)
+    )
+    peer = await ws_server.accept()
+    await peer.send_str(sized_object(1 << 20).decode())
+    await peer.send_str(json.dumps(REPLY))
+
+    assert await receive_until(connection, 1) == [REPLY]
+    assert skipped.values == [OVERSIZED]
+    await connection.close()
+
+
+async def test_ws_frame_over_the_frame_limit_is_a_protocol_error(
     ws: tuple[WebSocketConnection, web.WebSocketResponse],
 ) -> None:
-    """A frame over 64 KiB is refused as a protocol error."""
+    """A frame over what aiohttp may buffer (2 MiB) is refused: aiohttp closes."""
     connection, peer = ws
-    await peer.send_str(sized_object(70_000).decode())
+    await peer.send_str(sized_object(MAX_FRAME_SIZE + 1).decode())
 
     with pytest.raises(InvisOutletProtocolError, match="rejected"):
         await receive_until(connection, 1)
@@ -753,53 +495,113 @@ async def test_ws_failed_ping_is_a_connection_error() -> None:
         await connection.receive()
 
 
-def test_braces_in_strings_arriving_in_pieces_are_parsed_once(
-    monkeypatch: pytest.MonkeyPatch,
+# Garbage on a live link -----------------------------------------------------------
+
+LIBRARY = "custom_components.invisoutlet"
+MIB = 1 << 20
+READINGS = [{"temp_celsius": 21.5}]
+
+
+def megabyte_of(kind: str) -> bytes:
+    """Return 1 MiB of one kind of garbage (the same every run)."""
+    rng = random.Random(kind)  # noqa: S311 - reproducible data, not security
+    if kind == "printable":
+        # Printable ASCII, with "{", '"' and "}" ten times as likely as the rest.
+        alphabet = [chr(code) for code in range(0x20, 0x7F)] + list('{"}' * 10)
+        return "".join(rng.choices(alphabet, k=MIB)).encode()
+    if kind == "binary":
+        return rng.randbytes(MIB)
+    return b'{"a":"' + b"x" * (MIB - 6)
+
+
+@pytest.fixture
+async def link(
+    simulator: InvisOutletSimulator, transport: Transport
+) -> AsyncIterator[Link]:
+    """Return a link connected to the simulator; closed at teardown."""
+    connection = Link(
+        host=HOST,
+        transport=transport,
+        port=port_of(simulator, transport),
+        backoff=FAST_BACKOFF,
+        request_timeout=WAIT,
+    )
+    await connection.connect()
+    yield connection
+    await connection.close()
+
+
+async def assert_costs_only_itself(
+    link: Link,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+    data: bytes,
 ) -> None:
-    """A message full of "}" inside strings, fed 3 bytes at a time, costs one parse."""
-    parses: list[int] = []
-    real_loads = json.loads
+    """Send data, then a push: the push arrives, the link stays, two records at most."""
+    changes = Recorder[bool]()
+    link.subscribe_link(changes)
+    pushes = Recorder[Message]()
+    link.listen(CallbackName.SENSORS, pushes)
+    caplog.set_level(logging.DEBUG, logger=LIBRARY)
+    caplog.clear()
 
-    def counted_loads(text: str) -> Any:
-        parses.append(len(text))
-        return real_loads(text)
+    await simulator.send_raw(data)
+    await simulator.push(CallbackName.SENSORS, READINGS)
 
-    monkeypatch.setattr(json, "loads", counted_loads)
-    body = compact({"v": ["a}b" * 50 for _ in range(200)], "w": "}" * 2000})
-    decoder = JsonStreamDecoder()
-
-    values = feed_all(decoder, *(body[i : i + 3] for i in range(0, len(body), 3)))
-
-    assert values == [json.loads(body)]
-    # Before: one parse of everything so far per arriving "}" (quadratic).
-    assert len(parses) <= 3
-    assert sum(parses) <= 3 * len(body)
+    assert [push.args for push in await pushes.wait_for(1)] == [READINGS]
+    assert changes.values == []
+    assert simulator.accepted_count == 1
+    assert len([r for r in caplog.records if r.name.startswith(LIBRARY)]) <= 2
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        pytest.param(b'{"n":' + b"1" * 5000 + b"}", id="integer too long to convert"),
-        pytest.param(b'{"name":"\xc3"}', id="cut UTF-8 character"),
-        pytest.param(b'{"a":[}', id="mismatched brackets"),
-        pytest.param(b'{"a" 1}', id="missing colon"),
-    ],
-)
-def test_anything_the_parser_rejects_skips_only_that_message(bad: bytes) -> None:
-    """Whatever the JSON parser raises, that message is skipped and the next comes."""
-    skipped: list[str] = []
-    decoder = JsonStreamDecoder(on_skip=lambda reason, _: skipped.append(reason))
-
-    assert decoder.feed(bad + compact(REPLY)) == [REPLY]
-    assert skipped
-    assert decoder.feed(compact(TRICKY)) == [TRICKY]
+@pytest.mark.parametrize("transport", [Transport.TCP], ids=["tcp"])
+@pytest.mark.parametrize("kind", ["printable", "binary", "unterminated string"])
+async def test_a_megabyte_of_garbage_costs_only_itself(
+    link: Link,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    """After 1 MiB of garbage on TCP the next push arrives on the same link."""
+    await assert_costs_only_itself(link, simulator, caplog, megabyte_of(kind))
 
 
-def test_a_stretch_of_garbage_is_reported_once() -> None:
-    """A megabyte of bytes that are not JSON is one skip, not one per byte or line."""
-    skipped: list[str] = []
-    decoder = JsonStreamDecoder(on_skip=lambda reason, _: skipped.append(reason))
-    garbage = b"no json here at all; just text\n" * 32_000
+async def test_a_megabyte_message_costs_only_itself(
+    link: Link,
+    simulator: InvisOutletSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 1 MiB message (one frame on WebSocket) is skipped; the link keeps going."""
+    await assert_costs_only_itself(link, simulator, caplog, oversized(MIB))
 
-    assert decoder.feed(garbage + compact(REPLY)) == [REPLY]
-    assert skipped == ["bytes that are not JSON"]
+
+async def test_ws_frame_with_an_unfinished_object_costs_only_itself(
+    ws_server: WebSocketServer,
+) -> None:
+    """A frame whose object never ends is reported; nothing carries to the next."""
+    skipped = Recorder[str]()
+    connection = await WebSocketConnection.open(
+        HOST, ws_server.port, WAIT, None, lambda reason, _: skipped(reason)
+    )
+    peer = await ws_server.accept()
+    await peer.send_str('{"a":"no end')
+    await peer.send_str(json.dumps(REPLY))
+
+    assert await receive_until(connection, 1) == [REPLY]
+    assert skipped.values == [UNFINISHED]
+    await connection.close()
+
+
+async def test_ws_receive_cancelled_by_its_owner_is_cancelled(
+    ws: tuple[WebSocketConnection, web.WebSocketResponse],
+) -> None:
+    """Cancelling a waiting receive() cancels it: it is not taken for a quiet link."""
+    connection, _ = ws
+    waiting = asyncio.create_task(connection.receive())
+    await asyncio.sleep(0)
+
+    waiting.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert connection._deadline is None

@@ -1,4 +1,11 @@
-"""Split the outlet's byte stream into JSON messages, robustly (protocol.md §2.5)."""
+"""Split the outlet's byte stream into JSON messages, robustly (protocol.md §2.5).
+
+Clean input goes through `json.JSONDecoder.raw_decode`, object after object, at C
+speed. Anything odd (an object cut by the end of a read, garbage, a message over the
+size bound) goes through the careful path, which costs linear time however the bytes
+arrive, never buffers more than the bound, and never gives up on the stream: a message
+over the bound is skipped and counted like any other bad message.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +21,50 @@ LOGGER = logging.getLogger(__package__)
 
 MAX_MESSAGE_SIZE = 64 * 1024
 
+# Why a stretch of the stream was skipped; the link counts skips by reason. Garbage
+# is one reason, between objects or inside one: a stretch of it is one kind of skip.
+NOT_JSON = "bytes that are not JSON"
+OVERSIZED = "a message over the size limit"
+TOO_DEEP = "a message nested too deeply"
+ARRAY_ELEMENT = "an array element"
+UNFINISHED = "an unfinished message"
+
+# Where a message may start: every message is an object with members, so "{", a key
+# and ":" (whitespace aside), or as much of that as has arrived. Garbage rarely
+# matches, so the careful path seldom runs on it.
+_START = re.compile(rb'\{\s*+(?:"(?:[^"\\\x00-\x1f]|\\.)*+(?:"\s*+(?::|\Z)|\\?\Z)|\Z)')
 # Where a top-level object may end: a "}" that whitespace aside is followed by the
 # end of what has arrived or by anything but ",", "}" or "]". Inside valid JSON a "}"
 # is always followed by one of those three, so this finds boundaries at C speed;
-# json.loads confirms each candidate.
+# the parser confirms each candidate.
 _BOUNDARY = re.compile(rb"}\s*(?=[^,}\]\s]|\Z)")
-# What the exact scanner stops at: outside strings braces and quotes, inside them
-# the closing quote or an escape.
-_STRUCTURE = re.compile(rb'[{}"]')
-_IN_STRING = re.compile(rb'["\\]')
+# What the exact scanner stops at: outside strings braces, quotes and any byte JSON
+# cannot hold there; inside them the closing quote, an escape or a control byte.
+# So it notices at once most garbage that follows what began as an object.
+_STRUCTURE = re.compile(rb'[{}"]|[^ \t\n\r\[\],:0-9+.aefilnrstuyEIN-]')
+_IN_STRING = re.compile(rb'["\\\x00-\x1f]')
+_SPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE = frozenset(b" \t\n\r")
+# Inside valid JSON an object after one of these is a value, never a message.
+_IN_A_VALUE = frozenset(b":,[")
+_IN_AN_ARRAY = frozenset(b",]")
+_COLON = ord(":")
+
+_JSON = json.JSONDecoder()
+# Below this the careful path is as quick as decoding the rest of the buffer.
+_FAST_MIN = 1024
+# A pending object is parsed again once it has grown past three times what was
+# parsed plus this: garbage is noticed early, and the parses of one object cost
+# linear time (about 1.5 times its size, plus the parse that decodes it).
+_CHECK_STEP = 1024
+_CHECK_GROWTH = 3
+# What a parse that only ran out of bytes can fail on: the start of a literal, a
+# number or a \u escape, cut by the end of what arrived.
+_CUT_TOKEN = re.compile(r"[-+.0-9a-zA-Z\\]{0,9}")
+_WAIT = -1
+_MALFORMED = -2
+_INCOMPLETE = -3
+_BROKEN = -4
 
 type SkipListener = Callable[[str, object], None]
 
@@ -33,7 +75,11 @@ def log_skip(reason: str, detail: object) -> None:
 
 
 class OversizedMessageError(InvisOutletProtocolError):
-    """A message exceeded the bound; `decoded` holds what arrived before it."""
+    """A message exceeded the bound; `decoded` holds what arrived before it.
+
+    The decoder no longer raises it (it skips such a message); kept for callers
+    that still catch it.
+    """
 
     def __init__(self, limit: int) -> None:
         """Describe the bound that was exceeded."""
@@ -58,29 +104,22 @@ class _Scanner:
         self.in_string = False
         self.escaped = False
 
-    def end(self, buffer: bytearray) -> int | None:
-        """Scan what arrived since the last call; return the end once it is there."""
-        size = len(buffer)
+    def end(self, buffer: bytearray, stop: int) -> int | None:
+        """Scan on up to stop; return the object's end, or _BROKEN if not JSON."""
         pos = self.pos
-        while pos < size:
+        while pos < stop:
             if self.escaped:
                 pos += 1
                 self.escaped = False
                 continue
             if self.in_string:
-                match = _IN_STRING.search(buffer, pos)
-                if match is None:
-                    pos = size
-                    break
-                pos = match.end()
-                if match.group() == b"\\":
-                    self.escaped = True
-                else:
-                    self.in_string = False
+                pos = self._string(buffer, pos, stop)
+                if pos == _BROKEN:
+                    return _BROKEN
                 continue
-            match = _STRUCTURE.search(buffer, pos)
+            match = _STRUCTURE.search(buffer, pos, stop)
             if match is None:
-                pos = size
+                pos = stop
                 break
             pos = match.end()
             token = match.group()
@@ -88,6 +127,8 @@ class _Scanner:
                 self.in_string = True
             elif token == b"{":
                 self.depth += 1
+            elif token != b"}":
+                return _BROKEN
             else:
                 self.depth -= 1
                 if self.depth == 0:
@@ -96,6 +137,20 @@ class _Scanner:
         self.pos = pos
         return None
 
+    def _string(self, buffer: bytearray, pos: int, stop: int) -> int:
+        """Scan inside a string; return where to go on, _BROKEN at a control byte."""
+        match = _IN_STRING.search(buffer, pos, stop)
+        if match is None:
+            return stop
+        token = match.group()
+        if token == b"\\":
+            self.escaped = True
+        elif token == b'"':
+            self.in_string = False
+        else:
+            return _BROKEN
+        return match.end()
+
     def shift(self, offset: int) -> None:
         """Follow the buffer when offset bytes before the object are dropped."""
         self.start -= offset
@@ -103,9 +158,26 @@ class _Scanner:
 
 
 class JsonStreamDecoder:
-    """Split a byte stream into JSON objects, resynchronising after garbage."""
+    """Split a byte stream into JSON objects, resynchronising after garbage.
 
-    __slots__ = ("_buffer", "_limit", "_on_skip", "_scanner", "_search_from")
+    A message over `limit` bytes is skipped, reported to `on_skip` and followed by a
+    resynchronisation: only a "{" that cannot be a value inside the message skipped
+    (not after ":", "," or "[") counts as the next start. At most `limit` bytes
+    stay buffered between two reads.
+    """
+
+    __slots__ = (
+        "_before",
+        "_buffer",
+        "_checked",
+        "_confirmed",
+        "_limit",
+        "_on_skip",
+        "_resync",
+        "_scanner",
+        "_search_from",
+        "_waiting",
+    )
 
     def __init__(
         self, limit: int = MAX_MESSAGE_SIZE, on_skip: SkipListener = log_skip
@@ -114,118 +186,300 @@ class JsonStreamDecoder:
         self._buffer = bytearray()
         self._limit = limit
         self._on_skip = on_skip
+        # The object pending at the start of the buffer, if any: its scanner, where
+        # to look for its end, how much of it parsed as JSON, whether it waits.
         self._scanner: _Scanner | None = None
         self._search_from = 0
+        self._checked = 0
+        self._waiting = False
+        # Whether the last start found is a whole "{", key and ":" (for feed).
+        self._confirmed = False
+        self._resync = False
+        # The last byte before the buffer that is not whitespace (for _plausible).
+        self._before = 0
 
     def feed(self, data: bytes) -> list[Any]:
         """Add received bytes; return every complete JSON object they finish."""
         values: list[Any] = []
-        try:
-            self._feed(data, values)
-        except OversizedMessageError as err:
-            # Start afresh (the link is re-opened), keeping what came before.
-            self._buffer.clear()
-            self._search_from = 0
-            self._scanner = None
-            err.decoded = values
-            raise
-        return values
-
-    def _feed(self, data: bytes, values: list[Any]) -> None:
-        """Decode what the buffer holds after adding data."""
         buffer = self._buffer
         buffer += data
-        start = self._skip_to_object(0)
+        # One pass at C speed per read at most: each decodes the rest of the buffer.
+        fast = True
+        if self._waiting and self._confirmed:
+            start = 0  # still the object that was waiting
+        else:
+            start = self._find_start(0)
+            if start != 0:
+                self._forget()
         while start >= 0:
-            end = self._decode_at(start, values)
-            if end < 0:
-                break
-            start = self._skip_to_object(end)
-        if start < 0:
-            buffer.clear()
-            self._search_from = 0
-            self._scanner = None
-        elif start:
-            del buffer[:start]
-            self._search_from = max(self._search_from - start, 0)
-            if self._scanner is not None:
-                self._scanner.shift(start)
-        if len(buffer) > self._limit:
-            raise OversizedMessageError(self._limit)
+            if fast and not self._waiting and len(buffer) - start >= _FAST_MIN:
+                fast = False
+                end = self._decode_fast(start, values)
+            else:
+                end = self._decode_at(start, values)
+                if end == _WAIT:
+                    self._waiting = True
+                    if start:
+                        self._drop(start)
+                    return values
+                self._forget()
+            start = self._find_start(end)
+        self._drop(len(buffer))
+        return values
 
-    def _skip_to_object(self, pos: int) -> int:
-        """Return the index of the next "{" at or after pos, -1 when there is none."""
+    def finish(self) -> None:
+        """Drop what is left of an unfinished object; the stream has ended."""
+        if self._buffer.strip():
+            self._on_skip(UNFINISHED, f"{len(self._buffer)} bytes")
+        self._drop(len(self._buffer))
+        self._forget()
+        self._resync = False
+
+    def _find_start(self, pos: int) -> int:
+        """Return where the next message may start, at or after pos; -1 if nowhere."""
         buffer = self._buffer
-        start = buffer.find(b"{", pos)
-        skipped = buffer[pos : len(buffer) if start < 0 else start]
-        if skipped.strip():
-            # One report per stretch of garbage, however long it is.
-            self._on_skip("bytes that are not JSON", f"{len(skipped)} bytes")
+        match = _START.search(buffer, pos)
+        if self._resync:
+            # The bytes skipped belong to the message over the bound: reported.
+            while match is not None and not self._plausible(match.start()):
+                match = _START.search(buffer, match.start() + 1)
+        if match is None:
+            self._confirmed = False
+            start = -1
+        else:
+            self._confirmed = buffer[match.end() - 1] == _COLON
+            start = match.start()
+        if self._resync:
+            return start
+        if start != pos:
+            skipped = buffer[pos : len(buffer) if start < 0 else start]
+            if skipped.strip():
+                # One report per stretch of garbage, however long it is.
+                self._on_skip(NOT_JSON, f"{len(skipped)} bytes")
         return start
 
+    def _plausible(self, start: int) -> bool:
+        """Return whether the "{" at start could begin a message, not a value."""
+        buffer = self._buffer
+        pos = start - 1
+        while pos >= 0 and buffer[pos] in _WHITESPACE:
+            pos -= 1
+        return (buffer[pos] if pos >= 0 else self._before) not in _IN_A_VALUE
+
+    def _drop(self, count: int) -> None:
+        """Forget the first count bytes of the buffer."""
+        if not count:
+            return
+        buffer = self._buffer
+        if self._resync and (dropped := buffer[:count].rstrip()):
+            self._before = dropped[-1]
+        del buffer[:count]
+        if self._scanner is not None:
+            self._scanner.shift(count)
+        self._search_from = max(self._search_from - count, 0)
+
+    def _forget(self) -> None:
+        """Forget the pending object: the next one starts afresh."""
+        self._scanner = None
+        self._search_from = 0
+        self._checked = 0
+        self._waiting = False
+
+    def _decode_fast(self, start: int, values: list[Any]) -> int:
+        """Decode whole objects back to back from start; return where they stop."""
+        chunk = self._buffer[start:]
+        try:
+            text = chunk.decode()
+        except UnicodeDecodeError as err:
+            # A character cut by the end of the read, or bytes that are not UTF-8:
+            # the careful path takes it from there.
+            text = chunk[: err.start].decode()
+        is_ascii = text.isascii()
+        size = len(text)
+        limit = self._limit
+        decode = _JSON.raw_decode
+        pos = 0
+        while pos < size:
+            try:
+                value, end = decode(text, pos)
+            except (ValueError, RecursionError):
+                break  # cut short, or not plain JSON: the careful path knows
+            length = end - pos
+            if not value or (
+                length > limit // 4
+                and (
+                    length > limit
+                    or (not is_ascii and len(text[pos:end].encode()) > limit)
+                )
+            ):
+                break  # not a message: the careful path reports it
+            after = end
+            if after < size and text[after] != "{":
+                space = _SPACE.match(text, end)
+                after = space.end() if space else end
+                if after < size and text[after] != "{":
+                    # An array element, a brace too many, trailing garbage.
+                    break
+            values.append(value)
+            pos = after
+        if pos:
+            self._resync = False
+        return start + (pos if is_ascii else len(text[:pos].encode()))
+
     def _decode_at(self, start: int, values: list[Any]) -> int:
-        """Decode the object starting at start; return where to go on, -1 to wait."""
-        scanner = self._scanner
-        if scanner is not None and scanner.start == start:
-            return self._decode_scanned(scanner, values)
+        """Decode the object starting at start; return where to go on, or _WAIT."""
+        if self._scanner is not None:
+            return self._decode_scanned(self._scanner, start, values)
         buffer = self._buffer
         search_from = max(start, self._search_from)
         if match := _BOUNDARY.search(buffer, search_from):
-            outcome = self._try_decode(start, match.start() + 1, values)
-            if outcome is not None:
-                self._search_from = 0
-                return outcome
-            # A "}" inside a string fooled the fast search: find the exact end, and
-            # keep scanning from there as more bytes arrive.
-            self._scanner = _Scanner(start)
-            return self._decode_scanned(self._scanner, values)
-        # Only a "}" at the current end can become a boundary once more bytes arrive.
-        last_brace = buffer.rfind(b"}", start)
+            end = self._try_decode(start, match.start() + 1, values)
+            if end is None:
+                # A "}" inside a string fooled the fast search, or garbage opened a
+                # string: parse as far as the bytes go, then scan on as they come.
+                end = self._check(start, values)
+            if end is None:
+                return self._decode_scanned(_Scanner(start), start, values)
+            return end
+        # Only a "}" at the current end can become a boundary later.
+        last_brace = buffer.rfind(b"}", search_from)
         self._search_from = len(buffer) if last_brace < 0 else last_brace
-        return -1
+        pending = len(buffer) - start
+        if pending < _CHECK_GROWTH * self._checked + _CHECK_STEP and (
+            pending <= self._limit
+        ):
+            return _WAIT
+        end = self._check(start, values)
+        return _WAIT if end is None else end
 
-    def _decode_scanned(self, scanner: _Scanner, values: list[Any]) -> int:
-        """Decode the object the scanner follows once it ended; -1 to wait."""
-        end = scanner.end(self._buffer)
-        if end is None:
-            if scanner.pos - scanner.start > self._limit:
-                raise OversizedMessageError(self._limit)
-            return -1
-        self._scanner = None
-        self._search_from = 0
-        outcome = self._try_decode(scanner.start, end, values)
-        # Complete but not JSON: garbage that began with "{". Look again after it.
-        return scanner.start + 1 if outcome is None else outcome
+    def _decode_scanned(self, scanner: _Scanner, start: int, values: list[Any]) -> int:
+        """Scan on for the object's end, parsing it again as it grows; or _WAIT."""
+        self._scanner = scanner
+        buffer = self._buffer
+        while True:
+            stop = min(len(buffer), start + self._next_check())
+            end = scanner.end(buffer, stop)
+            if end == _BROKEN:
+                self._on_skip(NOT_JSON, "an object that stops being JSON")
+                return start + 1
+            if end is not None:
+                return self._finish(start, end, values)
+            if stop == len(buffer) and stop - start <= self._limit:
+                return _WAIT
+            end = self._check(start, values)
+            if end is not None:
+                return end
+
+    def _next_check(self) -> int:
+        """Return how long the pending object may grow before it is parsed again."""
+        return min(_CHECK_GROWTH * self._checked + _CHECK_STEP, self._limit + 1)
+
+    def _check(self, start: int, values: list[Any]) -> int | None:
+        """Parse the pending object as far as it arrived; None while it may go on."""
+        probed = self._probe(start)
+        if probed >= 0:
+            return self._finish(start, probed, values)
+        if probed == _MALFORMED:
+            self._on_skip(NOT_JSON, "an object that stops being JSON")
+            return start + 1
+        pending = len(self._buffer) - start
+        if pending > self._limit:
+            self._on_skip(OVERSIZED, f"over {self._limit} bytes")
+            self._resync = True
+            return start + 1
+        self._checked = pending
+        return None
+
+    def _probe(self, start: int) -> int:
+        """Parse from start: the object's end, or _MALFORMED or _INCOMPLETE.
+
+        Reads bytes as Latin-1, one character each: the structure of JSON is ASCII,
+        so the end found is exact; _finish checks the UTF-8. The window grows from a
+        little so that garbage costs little, and stops past the bound.
+        """
+        buffer = self._buffer
+        cap = min(len(buffer) - start, self._limit + 1)
+        # What parsed before was JSON: no need to start small again.
+        size = min(cap, max(_CHECK_STEP, 2 * self._checked))
+        while True:
+            text = buffer[start : start + size].decode("latin-1")
+            try:
+                _, end = _JSON.raw_decode(text)
+            except json.JSONDecodeError as err:
+                cut = err.msg.startswith("Unterminated string") or (
+                    _CUT_TOKEN.fullmatch(text, err.pos) is not None
+                )
+                if not cut:
+                    return _MALFORMED
+                if size == cap:
+                    return _INCOMPLETE
+                size = min(4 * size, cap)
+            except RecursionError:
+                return _INCOMPLETE  # the scanner finds its end; _finish skips it
+            except ValueError:
+                return _MALFORMED  # a number too long to convert
+            else:
+                return start + end
 
     def _try_decode(self, start: int, end: int, values: list[Any]) -> int | None:
-        """Decode buffer[start:end]; return where to go on, None if it is incomplete."""
+        """Decode buffer[start:end]; return where to go on, None if it goes on."""
         if end - start > self._limit:
-            raise OversizedMessageError(self._limit)
+            return None  # _check tells a long message from garbage
+        text = ""
         try:
             text = self._buffer[start:end].decode()
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            if err.pos >= len(text) or err.msg.startswith("Unterminated string"):
-                return None
-            if err.msg == "Extra data" and text[err.pos :].lstrip()[:1] not in ",]":
-                # A "}" too many: keep the object before it, skip the rest as garbage.
-                values.append(json.loads(text[: err.pos]))
-                return start + len(text[: err.pos].encode())
-            # Malformed, or an element of an array: not a message. Look again at
-            # the next "{".
-            self._on_skip("malformed JSON", err)
-            return start + 1
+            value, stop = _JSON.raw_decode(text)
         except RecursionError:
             # A real, complete structure, only too deep: skip all of it at once.
-            self._on_skip("a message nested too deeply", f"{end - start} bytes")
+            self._on_skip(TOO_DEEP, f"{end - start} bytes")
             return end
         except Exception as err:  # noqa: BLE001 - whatever the parser raises
-            # Not UTF-8, a number too long to convert, ...: not a message.
-            self._on_skip("malformed JSON", err)
+            if isinstance(err, json.JSONDecodeError) and (
+                err.pos >= len(text) or err.msg.startswith("Unterminated string")
+            ):
+                return None  # it goes on past this "}"
+            # Malformed, not UTF-8, a number too long to convert, ...: not a
+            # message. Look again at the next "{".
+            self._on_skip(NOT_JSON, err)
             return start + 1
-        if bytes(self._buffer[end : end + 64].lstrip()[:1]) in {b",", b"]"}:
-            # Exactly where the scanner ended, but an element of an array.
-            self._on_skip("an array element", f"{end - start} bytes")
+        if stop < len(text):
+            if text[stop:].lstrip()[:1] in {",", "]"}:
+                # An element of an array, and more of it: not a message.
+                self._on_skip(NOT_JSON, f"extra data after {stop} bytes")
+                return start + 1
+            # A "}" too many: keep the object before it, skip the rest as garbage.
+            end = start + len(text[:stop].encode())
+        return self._accept(value, start, end, values)
+
+    def _finish(self, start: int, end: int, values: list[Any]) -> int:
+        """Decode the object known to span buffer[start:end]; return where to go on."""
+        if end - start > self._limit:
+            self._on_skip(OVERSIZED, f"{end - start} bytes")
+            self._resync = False
+            return end
+        try:
+            value = _JSON.raw_decode(self._buffer[start:end].decode())[0]
+        except RecursionError:
+            self._on_skip(TOO_DEEP, f"{end - start} bytes")
+            self._resync = False
+            return end
+        except Exception as err:  # noqa: BLE001 - whatever the parser raises
+            # Complete but not JSON: garbage that began like a message.
+            self._on_skip(NOT_JSON, err)
+            return start + 1
+        return self._accept(value, start, end, values)
+
+    def _accept(self, value: Any, start: int, end: int, values: list[Any]) -> int:
+        """Keep a decoded object unless it is an element of an array."""
+        buffer = self._buffer
+        after = buffer[end] if end < len(buffer) else 0
+        if after in _WHITESPACE:
+            rest = buffer[end : end + 64].lstrip()
+            after = rest[0] if rest else 0
+        if after in _IN_AN_ARRAY:
+            # Exactly where the object ended, but an element of an array.
+            self._on_skip(ARRAY_ELEMENT, f"{end - start} bytes")
         else:
             values.append(value)
+        self._resync = False
         return end

@@ -8,6 +8,9 @@ from typing import Any, Self
 from .exceptions import InvisOutletProtocolError
 from .fields import as_int, shape
 
+# Every message carries at least one of these (§3.2, §3.3).
+_ENVELOPE = frozenset(("sn", "packetID", "PUBACK", "payload"))
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -26,6 +29,10 @@ class Message:
         if type(data) is not dict:
             msg = f"message is not an object: {shape(data)}"
             raise InvisOutletProtocolError(msg)
+        if _ENVELOPE.isdisjoint(data):
+            # An object that a stretch of garbage happened to hold.
+            msg = f"object without an envelope: {data!r:.80}"
+            raise InvisOutletProtocolError(msg)
         payload = data.get("payload")
         if payload is None:
             payload = {}
@@ -36,15 +43,17 @@ class Message:
             msg = f"payload is not an object: {shape(payload)}"
             raise InvisOutletProtocolError(msg)
         serial = data.get("sn")
+        packet_id = data.get("packetID")
+        puback = data.get("PUBACK")
+        name = payload.get("callbackName")
+        # Exact ints, as the device sends them, skip the tolerant reader (hot path).
         return cls(
-            serial=serial if type(serial) is str else None,
-            packet_id=_packet_id(data.get("packetID")),
-            puback=_optional_int(data.get("PUBACK"), "PUBACK"),
-            callback_name=_optional_int(payload.get("callbackName"), "callbackName"),
+            serial if type(serial) is str else None,
+            packet_id if type(packet_id) is int else _packet_id(packet_id),
+            puback if type(puback) is int else _optional_int(puback, "PUBACK"),
+            name if type(name) is int else _optional_int(name, "callbackName"),
             # The app reads the settings straight from the payload (§6.2): accept both.
-            args=payload.get(
-                "callbackArgs", payload if "acc_prefs" in payload else None
-            ),
+            payload.get("callbackArgs", payload if "acc_prefs" in payload else None),
         )
 
 

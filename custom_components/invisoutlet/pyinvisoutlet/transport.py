@@ -24,6 +24,10 @@ LOGGER = logging.getLogger(__package__)
 
 READ_SIZE = 16 * 1024
 WEBSOCKET_HEARTBEAT = 10.0
+# aiohttp closes the WebSocket on a frame over its limit: it cannot skip one. Frames
+# up to this bound are received and, when over MAX_MESSAGE_SIZE, skipped like any
+# message over the bound; the link survives them.
+MAX_FRAME_SIZE = 2 * 1024 * 1024
 # A router that forgets the connection leaves a half-open socket: probe after 15 s
 # idle, every 5 s, and give up after 3 missed probes (about 30 s, protocol.md §2.4a).
 TCP_KEEPALIVE = (
@@ -83,6 +87,7 @@ def redirect_guard() -> aiohttp.TraceConfig:
 
 # One encoder for every request: json.dumps with separators builds a new one per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+_DECODER = json.JSONDecoder()
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -184,10 +189,14 @@ class WebSocketConnection:
         """Wrap an open WebSocket; owned_session is closed with it."""
         self._websocket = websocket
         self._owned_session = owned_session
+        self._on_skip = on_skip
         self._ping_unanswered = False
-        # Frames go through the stream decoder too, so padding or two objects in one
-        # frame still parse (protocol.md §2.5).
-        self._decoder = JsonStreamDecoder(on_skip=on_skip)
+        # One keep-alive timer for all frames (a timeout per frame costs more than
+        # the frame): when it finds the link quiet it cancels the waiting receive().
+        self._heard_at: float | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._waiter: asyncio.Task[Any] | None = None
+        self._expired = False
 
     @classmethod
     async def open(
@@ -206,7 +215,7 @@ class WebSocketConnection:
                 # Our own keep-alive in receive(): aiohttp's heartbeat timer can be
                 # re-armed by the close handshake and outlive the connection.
                 websocket = await client.ws_connect(
-                    url, autoping=False, max_msg_size=MAX_MESSAGE_SIZE
+                    url, autoping=False, max_msg_size=MAX_FRAME_SIZE
                 )
         except BaseException as err:
             # Cancellation (close() during a connect) must not leak our session either.
@@ -228,25 +237,47 @@ class WebSocketConnection:
 
     async def receive(self) -> list[Any]:
         """Wait for the next frame; ping when the link has been quiet too long."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        if self._heard_at is None:
+            self._heard_at = loop.time()
+        if self._deadline is None:
+            self._deadline = loop.call_at(
+                self._heard_at + WEBSOCKET_HEARTBEAT, self._check_quiet
+            )
+        self._waiter = task
         try:
-            frame = await self._websocket.receive(timeout=WEBSOCKET_HEARTBEAT)
-        except TimeoutError as err:
-            if self._ping_unanswered:
-                msg = "the outlet did not answer a ping"
-                raise InvisOutletConnectionError(msg) from err
-            self._ping_unanswered = True
-            await self._control(self._websocket.ping())
-            return []
+            frame = await self._websocket.receive()
+        except asyncio.CancelledError:
+            expired, self._expired = self._expired, False
+            if not expired or (task is not None and task.uncancel()):
+                self._stop_keepalive()
+                raise  # cancelled by its owner
+            return await self._quiet(loop.time())
+        except TimeoutError:
+            return await self._quiet(loop.time())
+        finally:
+            self._waiter = None
+        self._heard_at = loop.time()
         self._ping_unanswered = False
+        if frame.type is aiohttp.WSMsgType.TEXT:
+            return self._text_frame(frame.data)
+        return await self._other_frame(frame)
+
+    async def _other_frame(self, frame: aiohttp.WSMessage) -> list[Any]:
+        """Answer a ping, decode a binary frame, or report the end of the link."""
         if frame.type is aiohttp.WSMsgType.PING:
             await self._control(self._websocket.pong(frame.data))
             return []
         if frame.type is aiohttp.WSMsgType.PONG:
             return []
-        if frame.type is aiohttp.WSMsgType.TEXT:
-            return self._decoder.feed(frame.data.encode())
         if frame.type is aiohttp.WSMsgType.BINARY:
-            return self._decoder.feed(frame.data)
+            try:
+                text = frame.data.decode()
+            except UnicodeDecodeError:
+                return self._frame_through_decoder(frame.data)
+            return self._text_frame(text)
+        self._stop_keepalive()
         if frame.type is aiohttp.WSMsgType.ERROR and isinstance(
             frame.data, aiohttp.WebSocketError
         ):
@@ -255,17 +286,77 @@ class WebSocketConnection:
         msg = f"the WebSocket closed ({frame.type.name})"
         raise InvisOutletConnectionError(msg)
 
-    @staticmethod
-    async def _control(sending: Awaitable[None]) -> None:
+    def _check_quiet(self) -> None:
+        """Cancel the waiting receive() once nothing came for a whole interval."""
+        self._deadline = None
+        if self._waiter is None or self._heard_at is None:
+            return  # not waiting: the next receive() arms the timer again
+        due = self._heard_at + WEBSOCKET_HEARTBEAT
+        loop = asyncio.get_running_loop()
+        if loop.time() < due:
+            self._deadline = loop.call_at(due, self._check_quiet)
+            return
+        self._expired = True
+        self._waiter.cancel()
+
+    async def _quiet(self, now: float) -> list[Any]:
+        """Ping after a quiet interval; a second one without an answer is the end."""
+        if self._ping_unanswered:
+            self._stop_keepalive()
+            msg = "the outlet did not answer a ping"
+            raise InvisOutletConnectionError(msg)
+        self._ping_unanswered = True
+        self._heard_at = now
+        await self._control(self._websocket.ping())
+        return []
+
+    def _text_frame(self, text: str) -> list[Any]:
+        """Return the messages of a frame; one object parses at C speed."""
+        if len(text) <= MAX_MESSAGE_SIZE:
+            try:
+                value, end = _DECODER.raw_decode(text)
+            except (ValueError, RecursionError):
+                pass  # padding, garbage, ...: the stream decoder sorts it out
+            else:
+                if (
+                    type(value) is dict
+                    and value
+                    and (end == len(text) or text[end:].isspace())
+                    and (
+                        len(text) <= MAX_MESSAGE_SIZE // 4
+                        or text.isascii()
+                        or len(text.encode()) <= MAX_MESSAGE_SIZE
+                    )
+                ):
+                    return [value]
+        return self._frame_through_decoder(text.encode())
+
+    def _frame_through_decoder(self, data: bytes) -> list[Any]:
+        """Decode a frame that is not one plain object (protocol.md §2.5)."""
+        # A frame holds whole messages: nothing carries over to the next one.
+        decoder = JsonStreamDecoder(on_skip=self._on_skip)
+        values = decoder.feed(data)
+        decoder.finish()
+        return values
+
+    def _stop_keepalive(self) -> None:
+        """Stop the keep-alive timer: the link is ending."""
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    async def _control(self, sending: Awaitable[None]) -> None:
         """Send a ping or pong; a failure means the link is gone."""
         try:
             await sending
         except (aiohttp.ClientError, OSError, RuntimeError) as err:
+            self._stop_keepalive()
             msg = f"sending a control frame failed: {err!r}"
             raise InvisOutletConnectionError(msg) from err
 
     async def close(self) -> None:
         """Close the WebSocket, and the session if this link created it."""
+        self._stop_keepalive()
         await self._websocket.close()
         if self._owned_session is not None:
             await self._owned_session.close()
