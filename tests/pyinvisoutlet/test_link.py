@@ -246,7 +246,7 @@ async def test_concurrent_requests_never_share_a_packet_id(
     earlier = len(simulator.requests_for(CallbackName.OUTLET_INFO))
 
     replies = await asyncio.gather(
-        *(client.request(CallbackName.OUTLET_INFO) for _ in range(50))
+        *(client._link.request(CallbackName.OUTLET_INFO) for _ in range(50))
     )
 
     sent = [r.packet_id for r in simulator.requests_for(CallbackName.OUTLET_INFO)]
