@@ -216,6 +216,18 @@ async def test_failure_message_is_readable(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_another_invisdeco_after_its_update_is_named_as_the_reason(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """A swapped faceplate is named as such; the outlet's address is not blamed."""
+    simulator.faults.ota_failure = OtaFailure.DIFFERENT_DECO
+    error = await install_error(hass, DECO_FIRMWARE)
+    assert error.translation_key == "ota_different_deco"
+    assert "Another InvisDeco" in str(error)
+    assert "address" not in str(error)
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_install_refused_while_an_update_started_elsewhere_runs(
     hass: HomeAssistant, simulator: InvisOutletSimulator
 ) -> None:

@@ -101,7 +101,10 @@ class FirmwareError(StrEnum):
     STALLED = "stalled"
     DEVICE_NOT_BACK = "device_not_back"
     VERSION_UNCHANGED = "version_unchanged"
+    # Another outlet answered at the address after the restart.
     DIFFERENT_DEVICE = "different_device"
+    # Another InvisDeco is attached to the outlet after the restart.
+    DIFFERENT_DECO = "different_deco"
     TIMED_OUT = "timed_out"
     # Not the device's doing: the caller stopped following (unload, shutdown).
     INTERRUPTED = "interrupted"

@@ -139,23 +139,19 @@ class _Run:
 
     def _info(self, info: OutletInfo) -> None:
         """Any reading of device information counts, whoever asked for it."""
-        if self._another_device(info):
-            self.tracker.different_device()
-        else:
-            self.tracker.versions_read(InstalledVersions.read(info=info), _now())
-        self._changed()
-
-    def _another_device(self, info: OutletInfo) -> bool:
-        """Return whether another outlet, or another InvisDeco, answers now."""
         outlet, deco = self.serials
         if outlet is not None and info.serial != outlet:
-            return True
-        return (
+            self.tracker.different_device()
+        elif (
             deco is not None
             and info.deco is not None
             and info.deco_present
             and info.deco.serial != deco
-        )
+        ):
+            self.tracker.different_device(deco=True)
+        else:
+            self.tracker.versions_read(InstalledVersions.read(info=info), _now())
+        self._changed()
 
     async def _read_versions(self) -> None:
         """Read device information, and available updates only when they must decide."""
