@@ -90,9 +90,9 @@ MAX_NAME_LENGTH = 24
 # Names of one device and platform must differ within what a narrow page shows.
 DISTINCT_PREFIX = 18
 # The outlet's own entities; every other one belongs to its InvisDeco.
-OUTLET_ENTITIES = {
-    ("switch", description.key) for description in OUTLET_SWITCHES
-} | {("update", description.key) for description in UPDATES}
+OUTLET_ENTITIES = {("switch", description.key) for description in OUTLET_SWITCHES} | {
+    ("update", description.key) for description in UPDATES
+}
 NAMED_FILES = [INTEGRATION / "strings.json", *LANGUAGE_FILES]
 
 

@@ -301,9 +301,10 @@ async def test_deco_install_falls_back_to_the_outlet_when_wifi_fails(
         [2, 0],
         [2, 1],
     ]
-    assert "InvisDeco install by WIFI failed (failed); trying the next method" in (
-        caplog.text
-    )
+    assert (
+        "Installing the InvisDeco firmware over its own Wi-Fi failed (failed); "
+        "trying the next method, via the outlet"
+    ) in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import contextlib
 from dataclasses import dataclass, field
 from functools import partial
+import itertools
 import logging
 from typing import TYPE_CHECKING
 
@@ -300,16 +301,18 @@ class Firmware:
         """Install with each method in turn; return the status read while verifying."""
         if target is UpdateTarget.OUTLET:
             methods = (DecoUpdateMethod.WIFI,)
-        for method in methods[:-1]:
+        for method, following in itertools.pairwise(methods):
             try:
                 return await self._install_once(target, status, method)
             except InvisOutletUpdateError as err:
                 if err.reason not in RETRY_OTHER_METHOD:
                     raise
                 LOGGER.warning(
-                    "InvisDeco install by %s failed (%s); trying the next method",
-                    method.name,
+                    "Installing the InvisDeco firmware %s failed (%s); trying the next "
+                    "method, %s",
+                    method.label,
                     err.reason,
+                    following.label,
                 )
         return await self._install_once(target, status, methods[-1])
 
