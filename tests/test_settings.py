@@ -21,7 +21,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutletCommandError,
@@ -156,6 +160,21 @@ async def test_an_aura_has_no_nightlight_or_air_quality_settings(
 async def test_a_pro_has_every_reported_setting(hass: HomeAssistant) -> None:
     """Eight switches and four numbers, with the values the outlet reports."""
     assert shown(hass) == PRO_SWITCHES | PRO_NUMBERS
+
+
+@pytest.mark.parametrize("platform", [Platform.SWITCH, Platform.NUMBER])
+@pytest.mark.usefixtures("pro", "mock_firmware")
+async def test_a_pros_settings_match_the_snapshot(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+    platform: Platform,
+) -> None:
+    """Every setting of a Pro, with its name, icon, range and unit."""
+    with patch("custom_components.invisoutlet.PLATFORMS", [platform]):
+        await set_up(hass, config_entry)
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
 @pytest.mark.usefixtures("pro", "mocked_integration")
