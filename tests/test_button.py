@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 import logging
-from unittest.mock import MagicMock, PropertyMock, patch
+from unittest.mock import MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button.const import SERVICE_PRESS
@@ -27,14 +27,23 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutletTimeoutError,
 )
 
-from .library_mock import answers, deco_info, link, no_deco_info, push
+from .library_mock import (
+    answers,
+    deco_info,
+    link,
+    no_deco_info,
+    prepare_pro,
+    push,
+    sensor_readings,
+)
 from .simulator import InvisOutletSimulator
 from .waiting import wait_until
 
 RESTART = "button.invisoutlet_11a1f7000fe_restart"
 RESTART_DECO = "button.invisdeco_0003c44076_restart"
-CALIBRATE_OCCUPANCY = "button.invisdeco_0003c44076_calibrate_occupancy_sensor"
-RESET_AIR_QUALITY = "button.invisdeco_0003c44076_reset_air_quality_calibration"
+CALIBRATE_OCCUPANCY = "button.invisdeco_0003c44076_calibrate_occupancy"
+# The air-quality sensor's: a Pro's.
+RESET_AIR_QUALITY = "button.invisdeco_0003d44076_reset_aq_calibration"
 AWAY_WARNING = "is unavailable"
 CALIBRATE_OCCUPANCY_CALLBACK = 26
 
@@ -46,15 +55,18 @@ def only_buttons() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(params=["aura", "pro"])
+def faceplate(request: pytest.FixtureRequest, mock_invisoutlet: MagicMock) -> str:
+    """Attach an InvisDeco Aura or Pro to the fixture outlet."""
+    if request.param == "pro":
+        prepare_pro(mock_invisoutlet)
+    return str(request.param)
+
+
 @pytest.fixture
-def every_entity_enabled() -> Iterator[None]:
-    """Enable the entities disabled by default (as HA core's fixture does)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
-        yield
+def pro(mock_invisoutlet: MagicMock) -> None:
+    """Attach an InvisDeco Pro to the fixture outlet."""
+    prepare_pro(mock_invisoutlet)
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
@@ -86,7 +98,7 @@ async def lose_the_outlet(mock: MagicMock, entry: MockConfigEntry) -> None:
     await entry.runtime_data.device.async_refresh()
 
 
-@pytest.mark.usefixtures("every_entity_enabled")
+@pytest.mark.usefixtures("every_entity_enabled", "faceplate")
 async def test_buttons_match_the_snapshot(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -99,7 +111,7 @@ async def test_buttons_match_the_snapshot(
     )
 
 
-@pytest.mark.usefixtures("mocked_integration")
+@pytest.mark.usefixtures("pro", "mocked_integration")
 async def test_air_quality_reset_is_disabled_by_default(
     entity_registry: er.EntityRegistry,
 ) -> None:
@@ -217,7 +229,7 @@ async def test_occupancy_calibration_runs_for_the_recommended_time(
     assert OCCUPANCY_CALIBRATION_SECONDS == 30
 
 
-@pytest.mark.usefixtures("every_entity_enabled", "mocked_integration")
+@pytest.mark.usefixtures("pro", "every_entity_enabled", "mocked_integration")
 async def test_enabled_air_quality_reset_clears_the_calibration(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
@@ -270,6 +282,33 @@ async def test_invisdeco_buttons_are_unavailable_while_it_is_offline(
     await hass.async_block_till_done()
     assert state_of(hass, RESTART_DECO) == STATE_UNAVAILABLE
     assert state_of(hass, RESTART) == "unknown"
+
+
+@pytest.mark.usefixtures("every_entity_enabled", "mocked_integration")
+async def test_an_aura_has_no_air_quality_reset(hass: HomeAssistant) -> None:
+    """An Aura measures no air quality: there is no calibration of it to reset."""
+    assert set(hass.states.async_entity_ids(Platform.BUTTON)) == {
+        RESTART,
+        RESTART_DECO,
+        CALIBRATE_OCCUPANCY,
+    }
+
+
+@pytest.mark.usefixtures("pro", "every_entity_enabled", "mocked_integration")
+async def test_a_pro_has_its_air_quality_reset(hass: HomeAssistant) -> None:
+    """A Pro measures air quality: its calibration can be reset."""
+    assert state_of(hass, RESET_AIR_QUALITY) is not None
+
+
+async def test_a_faceplate_without_radar_has_no_occupancy_calibration(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
+) -> None:
+    """Occupancy calibration is the radar's: none where no occupancy is reported."""
+    mock_invisoutlet.sensors.return_value = sensor_readings(occupancy_state=None)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert state_of(hass, CALIBRATE_OCCUPANCY) is None
+    assert state_of(hass, RESTART_DECO) is not None
 
 
 async def test_an_outlet_without_invisdeco_has_only_its_restart(

@@ -7,6 +7,7 @@ from datetime import timedelta
 import logging
 from unittest.mock import MagicMock
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -204,3 +205,99 @@ async def test_removed_invisdeco_device_can_be_deleted(
     assert not await remove(SERIAL)
     assert await remove(DECO_SERIAL)
     assert hass.states.get(DECO_FIRMWARE) is None
+
+
+def keeps_dropping(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings that the link keeps dropping."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and "keeps dropping" in record.getMessage()
+    ]
+
+
+async def drop_and_return(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    *,
+    times: int,
+    apart: timedelta = timedelta(seconds=10),
+) -> None:
+    """Drop the link and bring it back, so many times, so far apart."""
+    for _ in range(times):
+        freezer.tick(apart)
+        link(mock_invisoutlet, False)
+        link(mock_invisoutlet, True)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_a_link_that_keeps_dropping_is_warned_once(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Three drops within five minutes: one warning, however many drops follow."""
+    await drop_and_return(hass, mock_invisoutlet, freezer, times=10)
+    assert keeps_dropping(caplog) == [
+        (
+            "The connection to InvisOutlet at 127.0.0.1 keeps dropping (3 times "
+            "within 5 minutes); check its Wi-Fi signal and power supply"
+        )
+    ]
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_two_drops_are_routine(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A link that drops and returns now and then is not worth a warning."""
+    await drop_and_return(hass, mock_invisoutlet, freezer, times=2)
+    assert keeps_dropping(caplog) == []
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_drops_spread_over_more_than_five_minutes_are_routine(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A drop every three minutes never makes three within five minutes."""
+    await drop_and_return(
+        hass, mock_invisoutlet, freezer, times=6, apart=timedelta(minutes=3)
+    )
+    assert keeps_dropping(caplog) == []
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_a_link_dropping_again_after_holding_a_while_is_warned_again(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Half an hour without a drop ends the spell: the next one is news again."""
+    await drop_and_return(hass, mock_invisoutlet, freezer, times=3)
+    freezer.tick(timedelta(minutes=30))
+    await drop_and_return(hass, mock_invisoutlet, freezer, times=3)
+    assert len(keeps_dropping(caplog)) == 2
+
+
+async def test_drops_of_restarts_asked_for_are_not_counted(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    mocked_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An outlet restarted three times as asked dropped its link as expected."""
+    for _ in range(3):
+        mocked_integration.runtime_data.device.async_expect_restart()
+        await drop_and_return(hass, mock_invisoutlet, freezer, times=1)
+    assert keeps_dropping(caplog) == []

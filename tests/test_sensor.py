@@ -30,16 +30,17 @@ TEMPERATURE = f"{AURA}_temperature"
 HUMIDITY = f"{AURA}_humidity"
 ILLUMINANCE = f"{AURA}_illuminance"
 ACCURACY = f"{PRO}_air_quality_accuracy"
-AURA_SENSORS = {TEMPERATURE, HUMIDITY, ILLUMINANCE, f"{AURA}_radar_distance"}
+RADAR_DISTANCE = f"{AURA}_radar_distance"
+# Enabled by default (the radar distance is not).
+AURA_SENSORS = {TEMPERATURE, HUMIDITY, ILLUMINANCE}
 PRO_SENSORS = {
     f"{PRO}_temperature",
     f"{PRO}_humidity",
     f"{PRO}_atmospheric_pressure",
     f"{PRO}_air_quality_index",
     f"{PRO}_co2_equivalent",
-    f"{PRO}_breath_voc_equivalent",
+    f"{PRO}_bvoc_equivalent",
     f"{PRO}_illuminance",
-    f"{PRO}_radar_distance",
     ACCURACY,
 }
 
@@ -84,7 +85,7 @@ async def set_up(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-@pytest.mark.usefixtures("faceplate")
+@pytest.mark.usefixtures("faceplate", "every_entity_enabled")
 async def test_sensors_match_the_snapshot(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -108,6 +109,24 @@ async def test_each_faceplate_has_a_sensor_per_reading_it_reports(
 ) -> None:
     """An Aura has no air-quality sensor; development-only readings are not shown."""
     assert sensors(hass) == expected
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_radar_distance_is_disabled_by_default(
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """It changes every second or two and few chart it: the user enables it."""
+    entry = entity_registry.async_get(RADAR_DISTANCE)
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+@pytest.mark.usefixtures("every_entity_enabled", "mocked_integration")
+async def test_enabled_radar_distance_shows_the_distance(hass: HomeAssistant) -> None:
+    """Once enabled it shows how far the radar sees someone, in centimetres."""
+    state = hass.states.get(RADAR_DISTANCE)
+    assert state is not None
+    assert (state.state, state.attributes["unit_of_measurement"]) == ("95.0", "cm")
 
 
 @pytest.mark.usefixtures("mocked_integration")

@@ -21,7 +21,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     InvisOutletCommandError,
@@ -30,36 +34,53 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     Setting,
 )
 
-from .common import DECO_SERIAL, get_device
+from .common import get_device
 from .library_mock import (
     Writes,
     answers,
     configuration,
     deco_info,
     no_deco_info,
+    prepare_pro,
     push,
 )
 from .simulator import InvisOutletSimulator
 
+PRO_SERIAL = "0003D44076"
+AURA = "invisdeco_0003c44076"
+PRO = "invisdeco_0003d44076"
+# What every faceplate has: its LEDs, touch pads and radar.
 SWITCHES = {
-    "switch.invisdeco_0003c44076_outlet_power_indicator": STATE_ON,
-    "switch.invisdeco_0003c44076_touch_control": STATE_ON,
-    "switch.invisdeco_0003c44076_magic_touch": STATE_ON,
-    "switch.invisdeco_0003c44076_air_quality_color": STATE_OFF,
-    "switch.invisdeco_0003c44076_motion_away_alert": STATE_OFF,
-    "switch.invisdeco_0003c44076_adaptive_nightlight": STATE_ON,
-    "switch.invisdeco_0003c44076_occupancy_nightlight": STATE_OFF,
-    "switch.invisdeco_0003c44076_occupancy_nightlight_override": STATE_OFF,
+    f"switch.{AURA}_power_indicator": STATE_ON,
+    f"switch.{AURA}_touch_control": STATE_ON,
+    f"switch.{AURA}_magic_touch": STATE_ON,
+    f"switch.{AURA}_motion_away_alert": STATE_OFF,
 }
-NUMBERS = {
-    "number.invisdeco_0003c44076_indicator_brightness": "80",
-    "number.invisdeco_0003c44076_adaptive_nightlight_minimum_brightness": "10",
-    "number.invisdeco_0003c44076_adaptive_nightlight_maximum_brightness": "80",
-    "number.invisdeco_0003c44076_adaptive_nightlight_sensitivity": "5",
+NUMBERS = {f"number.{AURA}_indicator_brightness": "80"}
+# What only a Pro has besides: the air-quality colour and the nightlight's settings.
+PRO_SWITCHES = {
+    f"switch.{PRO}_power_indicator": STATE_ON,
+    f"switch.{PRO}_touch_control": STATE_ON,
+    f"switch.{PRO}_magic_touch": STATE_ON,
+    f"switch.{PRO}_air_quality_color": STATE_OFF,
+    f"switch.{PRO}_motion_away_alert": STATE_OFF,
+    f"switch.{PRO}_adaptive_nightlight": STATE_ON,
+    f"switch.{PRO}_occupancy_nightlight": STATE_OFF,
+    f"switch.{PRO}_occupancy_override": STATE_OFF,
 }
-TOUCH_CONTROL = "switch.invisdeco_0003c44076_touch_control"
-MOTION_AWAY = "switch.invisdeco_0003c44076_motion_away_alert"
-BRIGHTNESS = "number.invisdeco_0003c44076_indicator_brightness"
+PRO_NUMBERS = {
+    f"number.{PRO}_indicator_brightness": "80",
+    f"number.{PRO}_adaptive_min_level": "10",
+    f"number.{PRO}_adaptive_max_level": "80",
+    f"number.{PRO}_adaptive_sensitivity": "5",
+}
+# Not a setting: the speed of the Aura's colour light effect.
+EFFECT_SPEED = f"number.{AURA}_effect_speed"
+TOUCH_CONTROL = f"switch.{AURA}_touch_control"
+MOTION_AWAY = f"switch.{AURA}_motion_away_alert"
+AIR_QUALITY_COLOR = f"switch.{PRO}_air_quality_color"
+SENSITIVITY = f"number.{PRO}_adaptive_sensitivity"
+BRIGHTNESS = f"number.{AURA}_indicator_brightness"
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +90,23 @@ def only_settings_platforms() -> Iterator[None]:
         "custom_components.invisoutlet.PLATFORMS", [Platform.NUMBER, Platform.SWITCH]
     ):
         yield
+
+
+@pytest.fixture
+def pro(mock_invisoutlet: MagicMock) -> None:
+    """Attach an InvisDeco Pro to the fixture outlet."""
+    prepare_pro(mock_invisoutlet)
+
+
+def shown(hass: HomeAssistant) -> dict[str, str]:
+    """Return every setting there is, with its state."""
+    return {
+        state.entity_id: state.state
+        for platform in (Platform.SWITCH, Platform.NUMBER)
+        for state in hass.states.async_all(platform)
+        if state.entity_id.startswith(f"{platform}.invisdeco_")
+        and state.entity_id != EFFECT_SPEED
+    }
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
@@ -101,21 +139,51 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 
 @pytest.mark.usefixtures("mocked_integration")
-async def test_every_reported_setting_shows_what_the_outlet_reports(
+async def test_an_aura_has_the_settings_of_its_leds_touch_pads_and_radar(
     hass: HomeAssistant,
 ) -> None:
-    """Eight switches and four numbers, with the fixture device's values."""
-    shown = {entity_id: state_of(hass, entity_id) for entity_id in SWITCHES | NUMBERS}
-    assert shown == SWITCHES | NUMBERS
+    """Four switches and a number, with the values the outlet reports."""
+    assert shown(hass) == SWITCHES | NUMBERS
 
 
 @pytest.mark.usefixtures("mocked_integration")
+async def test_an_aura_has_no_nightlight_or_air_quality_settings(
+    hass: HomeAssistant,
+) -> None:
+    """The outlet reports them for an Aura too; it has no nightlight or air sensor."""
+    assert not [entity_id for entity_id in shown(hass) if "nightlight" in entity_id]
+    assert not [entity_id for entity_id in shown(hass) if "adaptive" in entity_id]
+    assert not [entity_id for entity_id in shown(hass) if "air_quality" in entity_id]
+
+
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_a_pro_has_every_reported_setting(hass: HomeAssistant) -> None:
+    """Eight switches and four numbers, with the values the outlet reports."""
+    assert shown(hass) == PRO_SWITCHES | PRO_NUMBERS
+
+
+@pytest.mark.parametrize("platform", [Platform.SWITCH, Platform.NUMBER])
+@pytest.mark.usefixtures("pro", "mock_firmware")
+async def test_a_pros_settings_match_the_snapshot(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+    platform: Platform,
+) -> None:
+    """Every setting of a Pro, with its name, icon, range and unit."""
+    with patch("custom_components.invisoutlet.PLATFORMS", [platform]):
+        await set_up(hass, config_entry)
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+@pytest.mark.usefixtures("pro", "mocked_integration")
 async def test_settings_are_configuration_entities_of_the_invisdeco(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
     """Each setting is in the config category, on the InvisDeco's device."""
-    deco = get_device(hass, DECO_SERIAL)
-    for entity_id in SWITCHES | NUMBERS:
+    deco = get_device(hass, PRO_SERIAL)
+    for entity_id in PRO_SWITCHES | PRO_NUMBERS:
         entry = entity_registry.async_get(entity_id)
         assert entry is not None
         assert (entry.entity_category, entry.device_id) == (
@@ -124,6 +192,7 @@ async def test_settings_are_configuration_entities_of_the_invisdeco(
         )
 
 
+@pytest.mark.usefixtures("pro")
 async def test_a_setting_the_outlet_does_not_report_has_no_entity(
     hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
 ) -> None:
@@ -132,12 +201,9 @@ async def test_a_setting_the_outlet_does_not_report_has_no_entity(
         magicTouchCtrl=None, adaptiveSensitivity=None
     )
     await set_up(hass, config_entry)
-    assert state_of(hass, "switch.invisdeco_0003c44076_magic_touch") is None
-    assert (
-        state_of(hass, "number.invisdeco_0003c44076_adaptive_nightlight_sensitivity")
-        is None
-    )
-    assert state_of(hass, TOUCH_CONTROL) == STATE_ON
+    assert state_of(hass, f"switch.{PRO}_magic_touch") is None
+    assert state_of(hass, SENSITIVITY) is None
+    assert state_of(hass, f"switch.{PRO}_touch_control") == STATE_ON
 
 
 async def test_settings_not_read_at_setup_appear_once_read(
@@ -288,7 +354,7 @@ async def test_setting_on_a_lost_link_makes_the_outlet_unavailable(
     assert state_of(hass, BRIGHTNESS) == STATE_UNAVAILABLE
 
 
-@pytest.mark.usefixtures("mocked_integration")
+@pytest.mark.usefixtures("pro", "mocked_integration")
 async def test_a_setting_changed_elsewhere_shows_after_the_next_poll(
     hass: HomeAssistant,
     mock_invisoutlet: MagicMock,
@@ -297,7 +363,7 @@ async def test_a_setting_changed_elsewhere_shows_after_the_next_poll(
     """The outlet never pushes its settings: the regular poll reads them."""
     mock_invisoutlet.configuration.return_value = configuration(aqiColorRGBFeature=1)
     await mocked_integration.runtime_data.device.async_refresh()
-    assert state_of(hass, "switch.invisdeco_0003c44076_air_quality_color") == STATE_ON
+    assert state_of(hass, AIR_QUALITY_COLOR) == STATE_ON
 
 
 async def test_setting_round_trip_on_the_simulator(

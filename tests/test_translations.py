@@ -9,6 +9,9 @@ import re
 
 import pytest
 
+from custom_components.invisoutlet.switch import OUTLET_SWITCHES
+from custom_components.invisoutlet.update import UPDATES
+
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "invisoutlet"
 TRANSLATIONS = INTEGRATION / "translations"
 REQUIRED_LANGUAGES = {"de", "en", "es", "fr", "nl"}
@@ -80,3 +83,50 @@ def test_translation_has_no_empty_value(path: Path) -> None:
         if not isinstance(value, str) or not value.strip()
     ]
     assert empty == []
+
+
+# A device page shows about 22 characters of a name; longer ones are cut short.
+MAX_NAME_LENGTH = 24
+# Names of one device and platform must differ within what a narrow page shows.
+DISTINCT_PREFIX = 18
+# The outlet's own entities; every other one belongs to its InvisDeco.
+OUTLET_ENTITIES = {("switch", description.key) for description in OUTLET_SWITCHES} | {
+    ("update", description.key) for description in UPDATES
+}
+NAMED_FILES = [INTEGRATION / "strings.json", *LANGUAGE_FILES]
+
+
+def entity_names(path: Path) -> dict[tuple[str, str], str]:
+    """Return the entity names of a strings file by (platform, translation key)."""
+    platforms = load(path)["entity"]
+    assert isinstance(platforms, dict)
+    return {
+        (platform, key): entity["name"]
+        for platform, entities in platforms.items()
+        for key, entity in entities.items()
+        if "name" in entity
+    }
+
+
+@pytest.mark.parametrize("path", NAMED_FILES, ids=lambda path: path.stem)
+def test_entity_names_fit_a_device_page(path: Path) -> None:
+    """No entity name is longer than a device page shows."""
+    long = {
+        key: name
+        for key, name in entity_names(path).items()
+        if len(name) > MAX_NAME_LENGTH
+    }
+    assert long == {}
+
+
+@pytest.mark.parametrize("path", NAMED_FILES, ids=lambda path: path.stem)
+def test_entity_names_differ_where_a_device_page_cuts_them(path: Path) -> None:
+    """Two entities of one device and platform differ within their first characters."""
+    seen: dict[tuple[bool, str, str], str] = {}
+    clashes = []
+    for (platform, key), name in entity_names(path).items():
+        where = ((platform, key) in OUTLET_ENTITIES, platform)
+        shown = name[:DISTINCT_PREFIX].casefold()
+        if (other := seen.setdefault((*where, shown), key)) != key:
+            clashes.append((other, key, name))
+    assert clashes == []

@@ -145,6 +145,19 @@ async def test_each_row_says_what_it_updates(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.usefixtures("mocked_integration")
+async def test_each_row_shows_its_own_icon_rather_than_a_logo(
+    hass: HomeAssistant,
+) -> None:
+    """No update row points at a brand logo: each shows its icon of icons.json."""
+    pictures = {}
+    for entity_id in (FIRMWARE, WEB_INTERFACE, DECO_FIRMWARE):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        pictures[entity_id] = state.attributes.get("entity_picture")
+    assert pictures == dict.fromkeys((FIRMWARE, WEB_INTERFACE, DECO_FIRMWARE))
+
+
+@pytest.mark.usefixtures("mocked_integration")
 async def test_installing_entity_never_shows_up_to_date_before_the_end(
     hass: HomeAssistant, mock_invisoutlet: MagicMock, mock_firmware: MagicMock
 ) -> None:

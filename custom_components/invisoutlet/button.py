@@ -19,7 +19,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
 from .deco_entities import async_add_deco_entities
-from .entity import InvisDecoEntity, InvisDecoEntityDescription, InvisOutletEntity
+from .entity import (
+    InvisDecoEntity,
+    InvisDecoEntityDescription,
+    InvisOutletEntity,
+    reports,
+)
 from .helpers import invisoutlet_action
 from .pyinvisoutlet import OCCUPANCY_CALIBRATION_SECONDS
 
@@ -59,6 +64,8 @@ DECO_BUTTONS: tuple[InvisOutletButtonEntityDescription, ...] = (
     InvisOutletButtonEntityDescription(
         key="calibrate_occupancy",
         translation_key="calibrate_occupancy",
+        # The radar's: where the faceplate reports occupancy (protocol.md §6.16).
+        exists_fn=reports("occupancy_state"),
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator: coordinator.client.calibrate_occupancy(
             seconds=OCCUPANCY_CALIBRATION_SECONDS
@@ -67,6 +74,8 @@ DECO_BUTTONS: tuple[InvisOutletButtonEntityDescription, ...] = (
     InvisOutletButtonEntityDescription(
         key="reset_air_quality_calibration",
         translation_key="reset_air_quality_calibration",
+        # The air-quality sensor's: where the faceplate measures it (§6.10, §6.15).
+        exists_fn=reports("aqi"),
         entity_category=EntityCategory.CONFIG,
         # Clears what the air-quality sensor learnt over days: rarely wanted.
         entity_registry_enabled_default=False,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import logging
 
@@ -66,6 +67,12 @@ def lost_link(err: InvisOutletError, client: InvisOutlet) -> bool:
 # than a reboot takes, so an outlet that never comes back is still reported.
 RESTART_GRACE = timedelta(minutes=5)
 
+# One drop of the link is routine (the outlet's Wi-Fi roams, it restarts): this many
+# within the window are worth one warning, and none again until the link has held.
+DROPS_TO_WARN = 3
+DROP_WINDOW = timedelta(minutes=5)
+STABLE_AGAIN = timedelta(minutes=30)
+
 DECO_METHODS = {
     DecoMethod.AUTOMATIC: (DecoUpdateMethod.WIFI, DecoUpdateMethod.VIA_OUTLET),
     DecoMethod.WIFI: (DecoUpdateMethod.WIFI,),
@@ -80,6 +87,27 @@ class InvisOutletRuntimeData:
     client: InvisOutlet
     device: InvisOutletDeviceCoordinator
     firmware: InvisOutletFirmwareCoordinator
+
+
+@dataclass(slots=True)
+class LinkDrops:
+    """Tell when the link keeps dropping: once, until it has held for a while."""
+
+    last: deque[datetime] = field(default_factory=lambda: deque(maxlen=DROPS_TO_WARN))
+    warned: bool = False
+
+    def dropped(self, now: datetime) -> bool:
+        """Count a drop; return whether it is the one to warn about."""
+        if self.last and now - self.last[-1] >= STABLE_AGAIN:
+            self.warned = False  # it held: dropping again is news again
+        self.last.append(now)
+        keeps_dropping = (
+            len(self.last) == DROPS_TO_WARN and now - self.last[0] <= DROP_WINDOW
+        )
+        if self.warned or not keeps_dropping:
+            return False
+        self.warned = True
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +181,7 @@ class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
         )
         # Until when the outlet is away because it was asked to restart.
         self._restarting_until: datetime | None = None
+        self._drops = LinkDrops()
         self._unsubscribes += [
             client.subscribe_device(self._device_changed),
             client.subscribe_link(self._link_changed),
@@ -232,13 +261,8 @@ class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
     def _went_away(self, err: InvisOutletError) -> None:
         """Log once that the outlet is unavailable."""
         if self.data is not None and self.last_update_success:
-            # Away as expected while restarting as asked or for an install.
-            expected = self.data.progress is not None or (
-                self._restarting_until is not None
-                and dt_util.utcnow() < self._restarting_until
-            )
             LOGGER.log(
-                logging.DEBUG if expected else logging.WARNING,
+                logging.DEBUG if self._away_expected() else logging.WARNING,
                 "InvisOutlet at %s is unavailable: %s",
                 self.client.host,
                 err,
@@ -246,6 +270,13 @@ class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
             # Set before raising UpdateFailed so the base class does not log it again
             # as an error; it logs one info line when the outlet is back.
             self.last_update_success = False
+
+    def _away_expected(self) -> bool:
+        """Return whether the outlet is away as expected: a restart or an install."""
+        return (self.data is not None and self.data.progress is not None) or (
+            self._restarting_until is not None
+            and dt_util.utcnow() < self._restarting_until
+        )
 
     @callback
     def async_command_failed(self, err: InvisOutletError) -> None:
@@ -261,7 +292,19 @@ class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
 
     @callback
     def _link_changed(self, up: bool) -> None:
-        """Read everything again at once when the link is back."""
+        """Read everything again at once when the link is back; count its drops."""
+        if (
+            not up
+            and not self._away_expected()
+            and self._drops.dropped(dt_util.utcnow())
+        ):
+            LOGGER.warning(
+                "The connection to InvisOutlet at %s keeps dropping (%d times within "
+                "%d minutes); check its Wi-Fi signal and power supply",
+                self.client.host,
+                DROPS_TO_WARN,
+                DROP_WINDOW.total_seconds() // 60,
+            )
         if up:
             self._restarting_until = None
         if up and self.data is not None:

@@ -16,7 +16,14 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import InvisOutletDeviceCoordinator
-from .pyinvisoutlet import DecoModule, Device, DeviceConfiguration, DevicePart, Setting
+from .pyinvisoutlet import (
+    DecoKind,
+    DecoModule,
+    Device,
+    DeviceConfiguration,
+    DevicePart,
+    Setting,
+)
 
 # What every entity shows depends on: whether the outlet and its faceplate are there.
 ALWAYS = frozenset({DevicePart.INFO, DevicePart.DECO, DevicePart.IDENTITY})
@@ -182,13 +189,14 @@ class SettingEntityDescription(InvisDecoEntityDescription):
         return settings.get(self.setting)
 
     def __post_init__(self) -> None:
-        """Exist where the device reports the setting."""
-        setting = self.setting
+        """Exist where the faceplate has the setting and the device reports it."""
+        setting, applies = self.setting, self.exists_fn
         object.__setattr__(
             self,
             "exists_fn",
             lambda device: (
-                device.configuration is not None
+                applies(device)
+                and device.configuration is not None
                 and setting in device.configuration.reported
             ),
         )
@@ -217,6 +225,11 @@ class InvisDecoSettingEntity(InvisDecoEntity):
         client = self.coordinator.client
         await client.configure(changes={self.entity_description.setting: value})
         await client.configuration()
+
+
+def has_nightlight(device: Device) -> bool:
+    """Return whether the faceplate has a nightlight: a Pro (protocol.md §6.11)."""
+    return device.deco_kind is DecoKind.PRO
 
 
 def reports(reading: str) -> Callable[[Device], bool]:

@@ -34,6 +34,7 @@ FIRMWARE_ERROR_KEYS: dict[FirmwareError, str] = {
     FirmwareError.DEVICE_NOT_BACK: "ota_device_not_back",
     FirmwareError.VERSION_UNCHANGED: "ota_version_unchanged",
     FirmwareError.DIFFERENT_DEVICE: "ota_different_device",
+    FirmwareError.DIFFERENT_DECO: "ota_different_deco",
     FirmwareError.TIMED_OUT: "ota_timed_out",
     FirmwareError.INTERRUPTED: "ota_interrupted",
 }

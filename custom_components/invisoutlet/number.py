@@ -21,6 +21,7 @@ from .entity import (
     InvisDecoEntityDescription,
     InvisDecoSettingEntity,
     SettingEntityDescription,
+    has_nightlight,
 )
 from .helpers import invisoutlet_action, whole_number
 from .pyinvisoutlet import DecoKind, Setting
@@ -55,6 +56,7 @@ class InvisDecoSettingNumberEntityDescription(
 
 
 # Every setting of acc_prefs is the InvisDeco's: its LEDs, touch pads and nightlight.
+# The adaptive nightlight's exist only where there is a nightlight (a Pro, §6.11).
 SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
     InvisDecoSettingNumberEntityDescription(
         key="indicator_brightness",
@@ -70,6 +72,7 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_min_brightness",
         translation_key="adaptive_min_brightness",
+        exists_fn=has_nightlight,
         entity_category=EntityCategory.CONFIG,
         native_min_value=0,
         native_max_value=100,
@@ -81,6 +84,7 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_max_brightness",
         translation_key="adaptive_max_brightness",
+        exists_fn=has_nightlight,
         entity_category=EntityCategory.CONFIG,
         native_min_value=0,
         native_max_value=100,
@@ -92,6 +96,7 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_sensitivity",
         translation_key="adaptive_sensitivity",
+        exists_fn=has_nightlight,
         entity_category=EntityCategory.CONFIG,
         # The vendor app's scale; the device documents no range (protocol.md §6.2).
         native_min_value=0,

@@ -123,6 +123,9 @@ SENSOR_DESCRIPTIONS: tuple[InvisDecoSensorEntityDescription, ...] = (
     InvisDecoSensorEntityDescription(
         key="radar_distance",
         translation_key="radar_distance",
+        # Changes every second or two and few users chart it: their recorder is spared
+        # until they enable it.
+        entity_registry_enabled_default=False,
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.CENTIMETERS,
         state_class=SensorStateClass.MEASUREMENT,

@@ -19,7 +19,13 @@ from homeassistant.helpers.typing import UndefinedType
 
 from .coordinator import InvisOutletConfigEntry
 from .deco_entities import async_add_deco_entities
-from .entity import InvisDecoSettingEntity, InvisOutletEntity, SettingEntityDescription
+from .entity import (
+    InvisDecoSettingEntity,
+    InvisOutletEntity,
+    SettingEntityDescription,
+    has_nightlight,
+    reports,
+)
 from .helpers import invisoutlet_action
 from .pyinvisoutlet import DevicePart, Outlet, Setting
 
@@ -58,6 +64,9 @@ class InvisDecoSettingSwitchEntityDescription(
 
 
 # Every setting of acc_prefs is the InvisDeco's: its LEDs, touch pads and nightlight.
+# Each exists where the outlet reports it, and only for a faceplate that has what it
+# sets: the air-quality colour where the faceplate measures air quality (a Pro,
+# protocol.md §6.10), the nightlight's settings where it has one (a Pro, §6.11).
 SETTING_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
     InvisDecoSettingSwitchEntityDescription(
         key="outlet_power_indicator",
@@ -80,6 +89,7 @@ SETTING_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
     InvisDecoSettingSwitchEntityDescription(
         key="aqi_color",
         translation_key="aqi_color",
+        exists_fn=reports("aqi"),
         entity_category=EntityCategory.CONFIG,
         setting=Setting.AQI_COLOR,
     ),
@@ -92,18 +102,21 @@ SETTING_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
     InvisDecoSettingSwitchEntityDescription(
         key="adaptive_nightlight",
         translation_key="adaptive_nightlight",
+        exists_fn=has_nightlight,
         entity_category=EntityCategory.CONFIG,
         setting=Setting.ADAPTIVE_NIGHTLIGHT,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="occupancy_nightlight",
         translation_key="occupancy_nightlight",
+        exists_fn=has_nightlight,
         entity_category=EntityCategory.CONFIG,
         setting=Setting.OCCUPANCY_NIGHTLIGHT,
     ),
     InvisDecoSettingSwitchEntityDescription(
         key="occupancy_nightlight_override",
         translation_key="occupancy_nightlight_override",
+        exists_fn=has_nightlight,
         entity_category=EntityCategory.CONFIG,
         setting=Setting.OCCUPANCY_OVERRIDE,
     ),

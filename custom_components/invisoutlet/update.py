@@ -174,6 +174,12 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
 
     @property
     @override
+    def entity_picture(self) -> str | None:
+        """Return no picture: each row shows its own icon (icons.json), not a logo."""
+        return None
+
+    @property
+    @override
     def title(self) -> str | None:
         """Return what this row updates (its translated name), beside the device's."""
         name = self.name

@@ -110,7 +110,9 @@ async def test_set_outlet_tells_subscribers_once(client: InvisOutlet) -> None:
 @with_faults(puback_zero={CallbackName.SET_OUTLET})
 async def test_set_outlet_refused_raises(client: InvisOutlet) -> None:
     """PUBACK 0 to 10 is a command error."""
-    with pytest.raises(InvisOutletCommandError, match="refused SET_OUTLET"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a command to switch an outlet"
+    ):
         await client.set_outlet(outlet=Outlet.TOP, on=False)
 
 
@@ -154,7 +156,9 @@ async def test_set_nightlight_to_its_current_state_reads_it(
 
 async def test_set_nightlight_of_an_aura_is_refused(client: InvisOutlet) -> None:
     """An Aura has no nightlight."""
-    with pytest.raises(InvisOutletCommandError, match="refused SET_NIGHTLIGHT"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a command to set the nightlight"
+    ):
         await client.set_nightlight(on=True, brightness=50)
 
 
@@ -241,7 +245,9 @@ async def test_set_color_light_tells_subscribers(client: InvisOutlet) -> None:
 @with_pro()
 async def test_set_color_light_of_a_pro_is_refused(client: InvisOutlet) -> None:
     """A Pro has no colour light."""
-    with pytest.raises(InvisOutletCommandError, match="refused SET_COLOR_LIGHT"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a command to set the colour light"
+    ):
         await client.set_color_light(on=True, brightness=50)
 
 
@@ -268,7 +274,9 @@ async def test_configure_changes_only_the_settings_given(
 @with_faults(puback_zero={CallbackName.CONFIGURE})
 async def test_configure_refused_raises(client: InvisOutlet) -> None:
     """PUBACK 0 to 2 is a command error."""
-    with pytest.raises(InvisOutletCommandError, match="refused CONFIGURE"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a change of its settings"
+    ):
         await client.configure(changes={Setting.MOTION_AWAY: True})
 
 
@@ -325,7 +333,9 @@ async def test_restart_deco_brings_it_back(
 @with_device(deco_attached=False)
 async def test_restart_deco_without_one_is_refused(client: InvisOutlet) -> None:
     """No InvisDeco to restart: a command error."""
-    with pytest.raises(InvisOutletCommandError, match="refused RESTART_DECO"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a restart of the InvisDeco"
+    ):
         await client.restart_deco()
 
 

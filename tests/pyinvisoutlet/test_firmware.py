@@ -309,9 +309,10 @@ async def test_deco_install_falls_back_to_the_outlet_when_wifi_fails(
         [2, 0],
         [2, 1],
     ]
-    assert "InvisDeco install by WIFI failed (failed); trying the next method" in (
-        caplog.text
-    )
+    assert (
+        "Installing the InvisDeco firmware over its own Wi-Fi failed (failed); "
+        "trying the next method, via the outlet"
+    ) in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -542,30 +543,35 @@ async def test_failure_is_raised_with_its_reason(
 
 
 @pytest.mark.parametrize(
-    ("device", "faults", "target"),
+    ("device", "faults", "target", "reason"),
     [
         pytest.param(
             SimulatedDevice(hardware="A"),
             Faults(ota_failure=OtaFailure.DIFFERENT_DEVICE),
             OUTLET,
+            FirmwareError.DIFFERENT_DEVICE,
             id="another outlet",
         ),
         pytest.param(
             SimulatedDevice(),
             Faults(ota_failure=OtaFailure.DIFFERENT_DECO),
             DECO,
+            FirmwareError.DIFFERENT_DECO,
             id="another invisdeco",
         ),
     ],
     indirect=["device", "faults"],
 )
-async def test_another_device_after_the_restart_is_a_different_device(
-    watch: WatchFactory, client: InvisOutlet, target: UpdateTarget
+async def test_another_device_after_the_restart_is_named_as_such(
+    watch: WatchFactory,
+    client: InvisOutlet,
+    target: UpdateTarget,
+    reason: FirmwareError,
 ) -> None:
-    """A module that comes back with another serial is not the one that was updated."""
+    """A module back with another serial is not the one updated: which one, said."""
     watched = watch(client, FAIL_FAST)
 
-    assert await watched.failure(target) is FirmwareError.DIFFERENT_DEVICE
+    assert await watched.failure(target) is reason
 
 
 @with_device(hardware="A", outlet_fw_available="1.2.0")
@@ -1428,6 +1434,7 @@ def test_errors_carry_their_neutral_reason() -> None:
         "device_not_back",
         "version_unchanged",
         "different_device",
+        "different_deco",
         "timed_out",
         "interrupted",
     }

@@ -112,10 +112,22 @@ async def test_request_while_reconnecting_fails_at_once(
 @with_faults(puback_zero={20})
 async def test_puback_0_raises_a_command_error(client: InvisOutlet) -> None:
     """A request refused with PUBACK 0 raises a command error."""
-    with pytest.raises(InvisOutletCommandError, match="refused FIRMWARE_STATUS"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a request for available updates"
+    ):
         await client.firmware_status()
 
     await assert_usable(client)
+
+
+def test_every_request_has_words_for_the_messages_people_read() -> None:
+    """A timeout or refusal names what was asked in words, never an internal name."""
+    unworded = [
+        name
+        for name in CallbackName
+        if not name.label.startswith(("a ", "an ")) or "_" in name.label
+    ]
+    assert unworded == []
 
 
 @with_faults(silent_callbacks={12})
@@ -123,7 +135,10 @@ async def test_unanswered_request_times_out(
     client: InvisOutlet, faults: Faults
 ) -> None:
     """A request without reply raises a timeout error; the link is usable after."""
-    with pytest.raises(InvisOutletTimeoutError, match="did not answer OUTLET_INFO"):
+    with pytest.raises(
+        InvisOutletTimeoutError,
+        match="did not answer a request for device information in time",
+    ):
         await client._link.request(CallbackName.OUTLET_INFO, timeout=SHORT_TIMEOUT)
 
     faults.silent_callbacks.clear()

@@ -1549,6 +1549,14 @@ def test_another_device_coming_back_fails_the_install() -> None:
     assert ota.error is FirmwareError.DIFFERENT_DEVICE
 
 
+def test_another_invisdeco_coming_back_fails_the_install_as_such() -> None:
+    """Another faceplate after the restart: the InvisDeco is named as the reason."""
+    ota = rebooting()
+    ota.different_device(deco=True)
+    assert phase_of(ota) is OtaPhase.FAILED
+    assert ota.error is FirmwareError.DIFFERENT_DECO
+
+
 def test_another_device_after_the_end_changes_nothing() -> None:
     """A finished install keeps its outcome."""
     ota = succeeded()

@@ -219,7 +219,9 @@ async def test_sensors_without_a_reachable_deco_are_refused(
     for key, value in device_fields.items():
         setattr(simulator.device, key, value)
 
-    with pytest.raises(InvisOutletCommandError, match="refused SENSORS"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a request for the sensor readings"
+    ):
         await client.sensors()
 
 
@@ -234,7 +236,9 @@ async def test_nightlight_of_a_pro(client: InvisOutlet) -> None:
 
 async def test_nightlight_of_an_aura_is_refused(client: InvisOutlet) -> None:
     """An Aura has no nightlight: 15 is refused."""
-    with pytest.raises(InvisOutletCommandError, match="refused NIGHTLIGHT"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a request for the nightlight state"
+    ):
         await client.nightlight()
 
 
@@ -259,7 +263,9 @@ async def test_color_light_of_an_aura(
 @with_pro()
 async def test_color_light_of_a_pro_is_refused(client: InvisOutlet) -> None:
     """A Pro has no colour light: 18 is refused."""
-    with pytest.raises(InvisOutletCommandError, match="refused COLOR_LIGHT"):
+    with pytest.raises(
+        InvisOutletCommandError, match="refused a request for the colour light state"
+    ):
         await client.color_light()
 
 

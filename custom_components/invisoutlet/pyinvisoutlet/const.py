@@ -33,6 +33,40 @@ class CallbackName(IntEnum):
     MQTT = 27
     CALIBRATE_CLIMATE = 28
 
+    @property
+    def label(self) -> str:
+        """Return what the request asks, in words (for messages people read)."""
+        return _LABELS[self]
+
+
+# What each request asks, as it reads in "did not answer … in time" or "refused …".
+_LABELS = {
+    CallbackName.CONFIGURATION: "a request for its settings",
+    CallbackName.CONFIGURE: "a change of its settings",
+    CallbackName.ACCESSORY_NAMES: "a request for the outlet and nightlight names",
+    CallbackName.SET_ACCESSORY_NAMES: "a change of the outlet and nightlight names",
+    CallbackName.RESTART: "a restart",
+    CallbackName.NETWORK_RESET: "a network reset",
+    CallbackName.FACTORY_RESET: "a factory reset",
+    CallbackName.OUTLETS: "a request for the outlet states",
+    CallbackName.SET_OUTLET: "a command to switch an outlet",
+    CallbackName.SENSORS: "a request for the sensor readings",
+    CallbackName.OUTLET_INFO: "a request for device information",
+    CallbackName.SET_NIGHTLIGHT: "a command to set the nightlight",
+    CallbackName.NIGHTLIGHT: "a request for the nightlight state",
+    CallbackName.SET_COLOR_LIGHT: "a command to set the colour light",
+    CallbackName.COLOR_LIGHT: "a request for the colour light state",
+    CallbackName.FIRMWARE_STATUS: "a request for available updates",
+    CallbackName.START_UPDATE: "a request to start a firmware update",
+    CallbackName.UPDATE_PROGRESS: "a firmware update progress message",
+    CallbackName.UPDATE_RESULT: "a firmware update result",
+    CallbackName.RESTART_DECO: "a restart of the InvisDeco",
+    CallbackName.RESET_DECO: "a reset of the InvisDeco's air-quality calibration",
+    CallbackName.CALIBRATE_OCCUPANCY: "a calibration of the occupancy sensor",
+    CallbackName.MQTT: "a request about MQTT",
+    CallbackName.CALIBRATE_CLIMATE: "a calibration of the climate sensor",
+}
+
 
 class UpdateTarget(IntEnum):
     """What a firmware install updates."""
@@ -54,6 +88,13 @@ class DecoUpdateMethod(IntEnum):
 
     WIFI = 0
     VIA_OUTLET = 1
+
+    @property
+    def label(self) -> str:
+        """Return the method in words (for messages people read)."""
+        return (
+            "over its own Wi-Fi" if self is DecoUpdateMethod.WIFI else "via the outlet"
+        )
 
 
 class DecoKind(StrEnum):
@@ -101,7 +142,10 @@ class FirmwareError(StrEnum):
     STALLED = "stalled"
     DEVICE_NOT_BACK = "device_not_back"
     VERSION_UNCHANGED = "version_unchanged"
+    # Another outlet answered at the address after the restart.
     DIFFERENT_DEVICE = "different_device"
+    # Another InvisDeco is attached to the outlet after the restart.
+    DIFFERENT_DECO = "different_deco"
     TIMED_OUT = "timed_out"
     # Not the device's doing: the caller stopped following (unload, shutdown).
     INTERRUPTED = "interrupted"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import contextlib
 from dataclasses import dataclass, field
 from functools import partial
+import itertools
 import logging
 from typing import TYPE_CHECKING
 
@@ -142,23 +143,19 @@ class _Run:
 
     def _info(self, info: OutletInfo) -> None:
         """Any reading of device information counts, whoever asked for it."""
-        if self._another_device(info):
-            self.tracker.different_device()
-        else:
-            self.tracker.versions_read(InstalledVersions.read(info=info), _now())
-        self._changed()
-
-    def _another_device(self, info: OutletInfo) -> bool:
-        """Return whether another outlet, or another InvisDeco, answers now."""
         outlet, deco = self.serials
         if outlet is not None and info.serial != outlet:
-            return True
-        return (
+            self.tracker.different_device()
+        elif (
             deco is not None
             and info.deco is not None
             and info.deco_present
             and info.deco.serial != deco
-        )
+        ):
+            self.tracker.different_device(deco=True)
+        else:
+            self.tracker.versions_read(InstalledVersions.read(info=info), _now())
+        self._changed()
 
     async def _read_versions(self) -> None:
         """Read device information, and available updates only when they must decide."""
@@ -345,16 +342,18 @@ class Firmware:
         """Install with each method in turn; return the status read while verifying."""
         if target is UpdateTarget.OUTLET:
             methods = (DecoUpdateMethod.WIFI,)
-        for method in methods[:-1]:
+        for method, following in itertools.pairwise(methods):
             try:
                 return await self._install_once(target, status, method)
             except InvisOutletUpdateError as err:
                 if err.reason not in RETRY_OTHER_METHOD:
                     raise
                 LOGGER.warning(
-                    "InvisDeco install by %s failed (%s); trying the next method",
-                    method.name,
+                    "Installing the InvisDeco firmware %s failed (%s); trying the next "
+                    "method, %s",
+                    method.label,
                     err.reason,
+                    following.label,
                 )
         return await self._install_once(target, status, methods[-1])
 

@@ -163,7 +163,7 @@ class Link:
                 if self._connection is connection:
                     self._connection = None  # no new request may use it
                 await connection.close()
-            msg = f"{self.host} did not answer {callback_name.name} in time"
+            msg = f"{self.host} did not answer {callback_name.label} in time"
             raise InvisOutletTimeoutError(msg) from err
         finally:
             del self._pending[packet_id]
@@ -173,7 +173,7 @@ class Link:
             elif not future.cancelled():
                 future.exception()
         if message.puback == 0:
-            msg = f"{self.host} refused {callback_name.name}"
+            msg = f"{self.host} refused {callback_name.label}"
             raise InvisOutletCommandError(msg)
         return message
 

@@ -385,10 +385,12 @@ class OtaTracker:
                 self._stall_check = False
                 self._wait_for_reboot(now)
 
-    def different_device(self) -> None:
-        """Take a device that came back with another serial: never a success."""
+    def different_device(self, *, deco: bool = False) -> None:
+        """Take a device (or InvisDeco) back with another serial: never a success."""
         if self.active:
-            self._fail(FirmwareError.DIFFERENT_DEVICE)
+            self._fail(
+                FirmwareError.DIFFERENT_DECO if deco else FirmwareError.DIFFERENT_DEVICE
+            )
 
     def tick(self, now: float) -> bool:
         """Advance the timers; return whether the caller should read versions now."""
