@@ -69,10 +69,19 @@ def sensor_readings(name: str = "sensors_aura", /, **readings: Any) -> SensorRea
 
 
 def color_light_state(
-    effect: int | None = None, *, rows: list[Any] | None = None, speed: int = 3
+    effect: int | None = None,
+    *,
+    rows: list[Any] | None = None,
+    speed: int = 3,
+    random_brightness: int | None = None,
 ) -> ColorLightState:
-    """Return the fixture colour light, with its effect, LEDs or speed changed."""
+    """Return the fixture colour light, with its effect, LEDs or speed changed.
+
+    A random_brightness given switches random colours on, at that level.
+    """
     light, fixture_effect, fixture_rows, _speed, *rest = load_fixture("color_light")
+    if random_brightness is not None:
+        rest = [1, random_brightness]
     args = [light, int(effect or fixture_effect), rows or fixture_rows, speed, *rest]
     return ColorLightState.from_args(args)
 

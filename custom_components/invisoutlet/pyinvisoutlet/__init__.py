@@ -20,6 +20,7 @@ from .const import (
 )
 from .decoder import JsonStreamDecoder
 from .design import (
+    LED_COUNT,
     MAX_KELVIN,
     MIN_KELVIN,
     Design,
@@ -59,6 +60,7 @@ __version__ = "2.0.0"
 __all__ = [
     "DECO_SILENCE_LIMIT",
     "DEFAULT_PORTS",
+    "LED_COUNT",
     "MAX_KELVIN",
     "MIN_KELVIN",
     "OCCUPANCY_CALIBRATION_SECONDS",
