@@ -119,6 +119,7 @@ REAL_METHODS = (
     "_merge",
     "_merge_info",
     "_firmware_changed",
+    "_merge_silence",
     "_publish",
 )
 # Each read, and the part its answer is merged into (as the library's feeds do).
@@ -227,6 +228,12 @@ def push(client: MagicMock, model: Any) -> None:
     for listener in listeners_of(client, type(model)):
         listener(model)
     client._merge(PART_OF_MODEL[type(model)], model)
+
+
+def deco_silent(client: MagicMock, silent: bool) -> None:
+    """Tell the integration the faceplate's readings stopped, or came again."""
+    # The library's own timer decides this; the mock merges its verdict as it does.
+    client._merge_silence(silent)
 
 
 def link(client: MagicMock, up: bool) -> None:
