@@ -197,6 +197,8 @@ async def test_design_made_in_the_vendor_app_is_read_and_set_again(
         return_response=True,
     )
     assert saved is not None
+    design = saved[COLOR_LIGHT]
+    assert isinstance(design, dict)
     before = ColorLight.from_args(vendor.args())
     await call(
         hass,
@@ -206,7 +208,7 @@ async def test_design_made_in_the_vendor_app_is_read_and_set_again(
     )
     assert simulator.device.color_light.effect == 6
 
-    await call(hass, DOMAIN, "set_design", entity_id=COLOR_LIGHT, **saved[COLOR_LIGHT])
+    await call(hass, DOMAIN, "set_design", entity_id=COLOR_LIGHT, **design)
 
     assert simulator.device.color_light.effect == before.effect
     assert simulator.device.color_light.leds[:2] == before.leds[:2]
