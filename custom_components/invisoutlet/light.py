@@ -44,6 +44,7 @@ from .pyinvisoutlet import (
     MAX_KELVIN,
     MIN_KELVIN,
     ColorEffect,
+    ColorLightState,
     DecoKind,
     Design,
     DevicePart,
@@ -146,6 +147,8 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
 
     # The last design the InvisDeco reported lit: what turning on restores.
     _lit: Design | None = None
+    # The report it was taken from, or a later one (each is looked at once).
+    _looked_at: ColorLightState | None = None
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -163,8 +166,9 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     def _keep_lit(self) -> None:
         """Remember the design the InvisDeco reports, while it is lit."""
         state = self.device.color_light
-        if state is not None and is_lit(state):
+        if state is not self._looked_at and state is not None and is_lit(state):
             self._lit = self.design
+        self._looked_at = state
 
     @property
     def held(self) -> Design:
