@@ -449,6 +449,19 @@ async def test_colour_chosen_ends_random_colours(
 
 
 @pytest.mark.usefixtures("mocked_integration")
+async def test_effect_after_random_colours_over_dark_leds_lights_them(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Random colours ignore the LEDs: breathing after them breathes the LEDs lit."""
+    model = color_light_state(rows=[DARK_ROW] * 9, random_brightness=40)
+    await show(hass, mock_invisoutlet, model)
+    await light(hass, SERVICE_TURN_ON, **{ATTR_EFFECT: "breathing"})
+    assert mock_invisoutlet.set_design.await_args.args[0].leds == (
+        LedColor(brightness=70, hs=(20, 80)),
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
 async def test_brightness_keeps_the_proportions_of_a_design(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:

@@ -174,11 +174,11 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     def held(self) -> Design:
         """Return what turning on restores: the last lit design, at today's speed."""
         design = self.design
-        if is_lit(self.light):
-            return design
-        if self._lit is None:
-            return lit(design)
-        return replace(self._lit, speed=design.speed)
+        if not is_lit(self.light) and self._lit is not None:
+            design = replace(self._lit, speed=design.speed)
+        # Never seen lit, or random colours over dark LEDs: every LED lights.
+        shown = any(led.on and led.brightness for led in design.leds)
+        return design if shown else lit(design)
 
     @property
     @override
