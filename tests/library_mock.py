@@ -69,10 +69,19 @@ def sensor_readings(name: str = "sensors_aura", /, **readings: Any) -> SensorRea
 
 
 def color_light_state(
-    effect: int | None = None, *, rows: list[Any] | None = None, speed: int = 3
+    effect: int | None = None,
+    *,
+    rows: list[Any] | None = None,
+    speed: int = 3,
+    random_brightness: int | None = None,
 ) -> ColorLightState:
-    """Return the fixture colour light, with its effect, LEDs or speed changed."""
+    """Return the fixture colour light, with its effect, LEDs or speed changed.
+
+    A random_brightness given switches random colours on, at that level.
+    """
     light, fixture_effect, fixture_rows, _speed, *rest = load_fixture("color_light")
+    if random_brightness is not None:
+        rest = [1, random_brightness]
     args = [light, int(effect or fixture_effect), rows or fixture_rows, speed, *rest]
     return ColorLightState.from_args(args)
 
@@ -110,6 +119,7 @@ REAL_METHODS = (
     "_merge",
     "_merge_info",
     "_firmware_changed",
+    "_merge_silence",
     "_publish",
 )
 # Each read, and the part its answer is merged into (as the library's feeds do).
@@ -219,6 +229,12 @@ def push(client: MagicMock, model: Any) -> None:
     for listener in listeners_of(client, type(model)):
         listener(model)
     client._merge(PART_OF_MODEL[type(model)], model)
+
+
+def deco_silent(client: MagicMock, silent: bool) -> None:
+    """Tell the integration the faceplate's readings stopped, or came again."""
+    # The library's own timer decides this; the mock merges its verdict as it does.
+    client._merge_silence(silent)
 
 
 def link(client: MagicMock, up: bool) -> None:

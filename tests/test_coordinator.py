@@ -28,7 +28,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 )
 
 from .common import DECO_FIRMWARE, DECO_SERIAL, FIRMWARE, SERIAL, get_device
-from .library_mock import answers, firmware_status, link, outlet_info
+from .library_mock import answers, deco_silent, firmware_status, link, outlet_info
 
 LOGGER_NAME = "custom_components.invisoutlet"
 
@@ -301,3 +301,47 @@ async def test_drops_of_restarts_asked_for_are_not_counted(
         mocked_integration.runtime_data.device.async_expect_restart()
         await drop_and_return(hass, mock_invisoutlet, freezer, times=1)
     assert keeps_dropping(caplog) == []
+
+
+# A silent InvisDeco ------------------------------------------------------------------
+
+DECO_TEMPERATURE = "sensor.invisdeco_0003c44076_temperature"
+OUTLET_1 = "switch.invisoutlet_11a1f7000fe_floor_lamp"
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_silent_invisdeco_makes_only_its_entities_unavailable(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Readings stopped: the faceplate's entities go, the outlets stay."""
+    deco_silent(mock_invisoutlet, True)
+    await hass.async_block_till_done()
+    assert (state_of(hass, DECO_TEMPERATURE), state_of(hass, OUTLET_1)) == (
+        STATE_UNAVAILABLE,
+        STATE_ON,
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_invisdeco_speaking_again_is_available_and_read_again(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """The next reading brings its entities back, and its parts are read at once."""
+    deco_silent(mock_invisoutlet, True)
+    await hass.async_block_till_done()
+    reads = mock_invisoutlet.sensors.await_count
+    deco_silent(mock_invisoutlet, False)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, DECO_TEMPERATURE) != STATE_UNAVAILABLE
+    assert mock_invisoutlet.sensors.await_count == reads + 1
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_invisdeco_going_silent_is_not_read_again(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Silence is no news of its parts: no extra read (the outlet would answer it)."""
+    reads = mock_invisoutlet.sensors.await_count
+    deco_silent(mock_invisoutlet, True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert mock_invisoutlet.sensors.await_count == reads

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 from unittest.mock import MagicMock, patch
 
@@ -26,6 +27,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.color import color_temperature_to_hs
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -37,7 +39,9 @@ from custom_components.invisoutlet.const import DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
     ColorEffect,
     ColorLightState,
+    Design,
     InvisOutletCommandError,
+    LedColor,
     NightlightState,
 )
 
@@ -52,17 +56,23 @@ from .library_mock import (
 
 COLOR_LIGHT = "light.invisdeco_0003c44076_color_light"
 NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"
-# The colour light of the fixtures, as one command would send it again.
-FIXTURE_LIGHT: dict[str, Any] = {
-    "on": True,
-    "brightness": 70,
-    "effect": ColorEffect.STATIC_HSV,
-    "hue": 20,
-    "saturation": 80,
-    "kelvin": 2700,
-    "speed": 3,
-}
 DARK_ROW = [0, 70, [20, 80], 2700]
+# The fixture's LEDs: one repeating pattern of eight colours at 70 %.
+FIXTURE_LEDS = tuple(
+    LedColor(brightness=70, hs=(hue, 80)) for hue in (20, 24, 28, 32, 36, 32, 28, 24)
+)
+WARM_70 = LedColor(brightness=70, kelvin=2700)
+
+
+def design(
+    effect: ColorEffect = ColorEffect.STATIC_HSV,
+    leds: tuple[LedColor, ...] = FIXTURE_LEDS,
+    **changes: Any,
+) -> Design:
+    """Return a design as the fixture light sends it: speed 3, random level 50."""
+    return Design(
+        leds=leds, effect=effect, **({"speed": 3, "random_brightness": 50} | changes)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +109,15 @@ async def show(hass: HomeAssistant, client: MagicMock, model: object) -> State:
     await hass.async_block_till_done()
     entity_id = NIGHTLIGHT if isinstance(model, NightlightState) else COLOR_LIGHT
     return state_of(hass, entity_id)
+
+
+async def start_with(
+    hass: HomeAssistant, client: MagicMock, model: ColorLightState
+) -> None:
+    """Load the entry again with the colour light reported as model: nothing seen."""
+    client.color_light.return_value = model
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def light(
@@ -180,7 +199,7 @@ async def test_static_temperature_shows_a_colour_temperature(
     [
         (ColorEffect.BREATHING, "breathing", ColorMode.HS),
         (ColorEffect.STROBING, "strobing", ColorMode.HS),
-        (ColorEffect.COLOR_CYCLE, "color_cycle", ColorMode.BRIGHTNESS),
+        (ColorEffect.COLOR_CYCLE, "color_cycle", ColorMode.HS),
         (ColorEffect.RAINBOW, "rainbow", ColorMode.BRIGHTNESS),
         (ColorEffect.STARRY_NIGHT, "starry_night", ColorMode.HS),
     ],
@@ -193,12 +212,51 @@ async def test_running_effect_is_shown_by_name(
     name: str,
     mode: ColorMode,
 ) -> None:
-    """Effects that make their own colours show brightness alone."""
+    """Effects of the design's colours show them; rainbow makes its own."""
     state = await show(hass, mock_invisoutlet, color_light_state(effect))
     assert (state.attributes[ATTR_EFFECT], state.attributes[ATTR_COLOR_MODE]) == (
         name,
         mode,
     )
+
+
+@pytest.mark.parametrize(
+    ("effect", "name"),
+    [
+        (ColorEffect.STATIC_HSV, "random_colors"),
+        (ColorEffect.STATIC_TEMPERATURE, "random_colors"),
+        (ColorEffect.BREATHING, "random_breathing"),
+        (ColorEffect.STROBING, "random_strobing"),
+        (ColorEffect.COLOR_CYCLE, "random_color_cycle"),
+        (ColorEffect.STARRY_NIGHT, "random_starry_night"),
+        (ColorEffect.RAINBOW, "rainbow"),
+    ],
+)
+@pytest.mark.usefixtures("mocked_integration")
+async def test_random_colours_are_shown_as_their_effect_at_their_level(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, effect: ColorEffect, name: str
+) -> None:
+    """Random colours ignore the LEDs: their own level, no colour of an LED."""
+    model = color_light_state(effect, random_brightness=40)
+    state = await show(hass, mock_invisoutlet, model)
+    assert {
+        key: state.attributes[key]
+        for key in (ATTR_EFFECT, ATTR_COLOR_MODE, ATTR_BRIGHTNESS)
+    } == {
+        ATTR_EFFECT: name,
+        ATTR_COLOR_MODE: ColorMode.BRIGHTNESS,
+        ATTR_BRIGHTNESS: 102,
+    }
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_random_colours_are_lit_whatever_the_leds_say(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """The LED list is ignored with random colours: dark rows do not make it off."""
+    model = color_light_state(rows=[DARK_ROW] * 9, random_brightness=40)
+    state = await show(hass, mock_invisoutlet, model)
+    assert state.state == STATE_ON
 
 
 @pytest.mark.usefixtures("mocked_integration")
@@ -213,55 +271,74 @@ async def test_unknown_effect_code_shows_no_effect(
     )
 
 
+@pytest.mark.usefixtures("mocked_integration")
+async def test_every_effect_is_offered(hass: HomeAssistant) -> None:
+    """Each effect, and each that takes random colours with random ones."""
+    assert state_of(hass).attributes["effect_list"] == [
+        "off",
+        "breathing",
+        "strobing",
+        "color_cycle",
+        "rainbow",
+        "starry_night",
+        "random_colors",
+        "random_breathing",
+        "random_strobing",
+        "random_color_cycle",
+        "random_starry_night",
+    ]
+
+
 # The colour light: what it sends ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("effect", "data", "sent"),
     [
-        (ColorEffect.BREATHING, {}, {"effect": ColorEffect.BREATHING}),
-        (ColorEffect.STATIC_HSV, {ATTR_BRIGHTNESS: 128}, {"brightness": 50}),
+        (ColorEffect.BREATHING, {}, design(ColorEffect.BREATHING)),
+        (
+            ColorEffect.STATIC_HSV,
+            {ATTR_BRIGHTNESS: 128},
+            design(leds=tuple(replace(led, brightness=50) for led in FIXTURE_LEDS)),
+        ),
         (
             ColorEffect.STATIC_TEMPERATURE,
             {ATTR_HS_COLOR: (120, 50)},
-            {"hue": 120, "saturation": 50},
+            design(leds=(LedColor(brightness=70, hs=(120, 50)),)),
         ),
         (
             ColorEffect.BREATHING,
             {ATTR_HS_COLOR: (120, 50)},
-            {"effect": ColorEffect.BREATHING, "hue": 120, "saturation": 50},
+            design(ColorEffect.BREATHING, (LedColor(brightness=70, hs=(120, 50)),)),
         ),
         (
             ColorEffect.RAINBOW,
             {ATTR_HS_COLOR: (120, 50)},
-            {"hue": 120, "saturation": 50},
+            design(leds=(LedColor(brightness=70, hs=(120, 50)),)),
         ),
         (
             ColorEffect.BREATHING,
             {ATTR_COLOR_TEMP_KELVIN: 3000},
-            {"effect": ColorEffect.STATIC_TEMPERATURE, "kelvin": 3000},
+            design(
+                ColorEffect.STATIC_TEMPERATURE,
+                (LedColor(brightness=70, kelvin=3000),),
+            ),
         ),
-        (
-            ColorEffect.STATIC_HSV,
-            {ATTR_EFFECT: "starry_night"},
-            {"effect": ColorEffect.STARRY_NIGHT},
-        ),
-        (ColorEffect.BREATHING, {ATTR_EFFECT: "off"}, {}),
+        (ColorEffect.BREATHING, {ATTR_EFFECT: "off"}, design()),
         (
             ColorEffect.STATIC_TEMPERATURE,
             {ATTR_EFFECT: "off"},
-            {"effect": ColorEffect.STATIC_TEMPERATURE},
+            design(ColorEffect.STATIC_TEMPERATURE, (WARM_70,)),
         ),
     ],
     ids=[
-        "keeps the effect",
-        "brightness",
+        "keeps the design",
+        "brightness reaches every LED",
         "colour ends a temperature",
         "colour keeps an effect that shows it",
         "colour ends an effect of own colours",
         "temperature is static",
-        "effect",
-        "effect off is the static colour",
+        "effect off is the static design",
         "effect off keeps a static temperature",
     ],
 )
@@ -271,48 +348,185 @@ async def test_turn_on_sends_what_it_asks_and_keeps_the_rest(
     mock_invisoutlet: MagicMock,
     effect: ColorEffect,
     data: dict[str, Any],
-    sent: dict[str, Any],
+    sent: Design,
 ) -> None:
-    """What turn_on leaves out stays as the light shows it: effect, colour, speed."""
+    """What turn_on leaves out stays as the light shows it: design, effect, speed."""
     await show(hass, mock_invisoutlet, color_light_state(effect))
     await light(hass, SERVICE_TURN_ON, **data)
-    mock_invisoutlet.set_color_light.assert_awaited_once_with(**(FIXTURE_LIGHT | sent))
+    mock_invisoutlet.set_design.assert_awaited_once_with(sent)
 
 
+@pytest.mark.parametrize(
+    ("effect", "leds"),
+    [
+        ("breathing", FIXTURE_LEDS),
+        ("color_cycle", FIXTURE_LEDS),
+        ("starry_night", FIXTURE_LEDS[:2]),
+    ],
+)
 @pytest.mark.usefixtures("mocked_integration")
-async def test_turn_off_keeps_the_light_for_next_time(
-    hass: HomeAssistant, mock_invisoutlet: MagicMock
+async def test_effect_starts_with_the_lights_colours(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, effect: str, leds: Any
 ) -> None:
-    """Every LED goes dark with its effect, colour and level kept."""
-    await light(hass, SERVICE_TURN_OFF)
-    mock_invisoutlet.set_color_light.assert_awaited_once_with(
-        **(FIXTURE_LIGHT | {"on": False})
+    """Every colour the light shows; starry night its first two (background, star)."""
+    await light(hass, SERVICE_TURN_ON, **{ATTR_EFFECT: effect})
+    assert mock_invisoutlet.set_design.await_args.args[0].leds == leds
+
+
+@pytest.mark.parametrize("effect", ["color_cycle", "starry_night"])
+@pytest.mark.usefixtures("mocked_integration")
+async def test_effect_of_two_colours_started_with_one_adds_white(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, effect: str
+) -> None:
+    """One colour is not enough: white at its level is the second (the stars)."""
+    await light(
+        hass, SERVICE_TURN_ON, **{ATTR_EFFECT: effect, ATTR_HS_COLOR: (240, 100)}
+    )
+    assert mock_invisoutlet.set_design.await_args.args[0].leds == (
+        LedColor(brightness=70, hs=(240, 100)),
+        LedColor(brightness=70, hs=(0, 0)),
     )
 
 
 @pytest.mark.usefixtures("mocked_integration")
-async def test_dark_light_comes_back_at_its_level(
+async def test_effect_started_on_a_temperature_takes_its_colour(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
-    """Turned on without a brightness, a dark light lights at the level it kept."""
-    await show(hass, mock_invisoutlet, color_light_state(rows=[DARK_ROW] * 9))
+    """Effects take hue and saturation: a warm white becomes its colour."""
+    await show(
+        hass, mock_invisoutlet, color_light_state(ColorEffect.STATIC_TEMPERATURE)
+    )
+    await light(hass, SERVICE_TURN_ON, **{ATTR_EFFECT: "breathing"})
+    hue, saturation = color_temperature_to_hs(2700)
+    assert mock_invisoutlet.set_design.await_args.args[0] == design(
+        ColorEffect.BREATHING,
+        (LedColor(brightness=70, hs=(round(hue), round(saturation))),),
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_random_effect_starts_at_the_level_shown(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Random colours at 70 %, the light's level, not their old 50 %."""
+    await light(hass, SERVICE_TURN_ON, **{ATTR_EFFECT: "random_strobing"})
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        design(ColorEffect.STROBING, random=True, random_brightness=70)
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_brightness_of_random_colours_is_their_level(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Dimmed, random colours keep running at the new level."""
+    model = color_light_state(ColorEffect.BREATHING, random_brightness=40)
+    await show(hass, mock_invisoutlet, model)
+    await light(hass, SERVICE_TURN_ON, **{ATTR_BRIGHTNESS: 255})
+    sent = mock_invisoutlet.set_design.await_args.args[0]
+    assert (sent.effect, sent.random, sent.random_brightness) == (
+        ColorEffect.BREATHING,
+        True,
+        100,
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_colour_chosen_ends_random_colours(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Random breathing given a colour breathes that colour, at the level shown."""
+    model = color_light_state(ColorEffect.BREATHING, random_brightness=40)
+    await show(hass, mock_invisoutlet, model)
+    await light(hass, SERVICE_TURN_ON, **{ATTR_HS_COLOR: (240, 100)})
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        design(
+            ColorEffect.BREATHING,
+            (LedColor(brightness=40, hs=(240, 100)),),
+            random_brightness=40,
+        )
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_effect_after_random_colours_over_dark_leds_lights_them(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Random colours ignore the LEDs: breathing after them breathes the LEDs lit."""
+    model = color_light_state(rows=[DARK_ROW] * 9, random_brightness=40)
+    await show(hass, mock_invisoutlet, model)
+    await light(hass, SERVICE_TURN_ON, **{ATTR_EFFECT: "breathing"})
+    assert mock_invisoutlet.set_design.await_args.args[0].leds == (
+        LedColor(brightness=70, hs=(20, 80)),
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_brightness_keeps_the_proportions_of_a_design(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """The brightest LED goes to the level asked, the others in step."""
+    rows = [[1, 80, [0, 100], 2700], [1, 40, [240, 100], 2700]]
+    await show(hass, mock_invisoutlet, color_light_state(rows=rows))
+    await light(hass, SERVICE_TURN_ON, **{ATTR_BRIGHTNESS: 128})
+    assert [
+        led.brightness for led in mock_invisoutlet.set_design.await_args.args[0].leds
+    ] == [50, 25]
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_turn_off_sends_every_led_dark(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Off is a static design of dark LEDs: dark whatever the effect would do."""
+    await show(hass, mock_invisoutlet, color_light_state(ColorEffect.RAINBOW))
+    await light(hass, SERVICE_TURN_OFF)
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        design(leds=tuple(replace(led, on=False) for led in FIXTURE_LEDS))
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_turn_on_restores_the_design_reported_before_off(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Random breathing, off, on: random breathing again, not a flattened colour."""
+    await show(
+        hass,
+        mock_invisoutlet,
+        color_light_state(ColorEffect.BREATHING, random_brightness=40),
+    )
+    await show(hass, mock_invisoutlet, color_light_state(rows=[DARK_ROW] * 9, speed=5))
     await light(hass, SERVICE_TURN_ON)
-    mock_invisoutlet.set_color_light.assert_awaited_once_with(**FIXTURE_LIGHT)
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        design(ColorEffect.BREATHING, random=True, random_brightness=40, speed=5)
+    )
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_dark_light_of_unknown_past_lights_its_leds(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """Never seen lit: its LEDs light in the colours and level they kept."""
+    await start_with(hass, mock_invisoutlet, color_light_state(rows=[DARK_ROW] * 9))
+    await light(hass, SERVICE_TURN_ON)
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        design(leds=(LedColor(brightness=70, hs=(20, 80)),))
+    )
 
 
 @pytest.mark.usefixtures("mocked_integration")
 async def test_light_reported_without_leds_lights_white_at_full(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
-    """Nothing known of the LEDs: full brightness, no saturation, 4000 K."""
+    """Nothing known of the LEDs: white at full brightness."""
     model = ColorLightState(
         effect=ColorEffect.STATIC_HSV, leds=(), speed=3, random_colors=False
     )
-    await show(hass, mock_invisoutlet, model)
+    await start_with(hass, mock_invisoutlet, model)
     await light(hass, SERVICE_TURN_ON)
-    mock_invisoutlet.set_color_light.assert_awaited_once_with(
-        **(FIXTURE_LIGHT | {"brightness": 100, "hue": 0, "saturation": 0})
-        | {"kelvin": 4000}
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        Design(leds=(LedColor(hs=(0, 0)),), speed=3)
     )
 
 
@@ -327,7 +541,7 @@ async def test_unknown_effect_is_refused(
         "unknown_effect",
         {"effect": "disco"},
     )
-    mock_invisoutlet.set_color_light.assert_not_awaited()
+    mock_invisoutlet.set_design.assert_not_awaited()
 
 
 @pytest.mark.usefixtures("mocked_integration")
@@ -344,7 +558,7 @@ async def test_refused_command_is_a_translated_error(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
     """PUBACK 0 raises device_error."""
-    mock_invisoutlet.set_color_light.side_effect = InvisOutletCommandError("PUBACK 0")
+    mock_invisoutlet.set_design.side_effect = InvisOutletCommandError("PUBACK 0")
     with pytest.raises(HomeAssistantError) as error:
         await light(hass, SERVICE_TURN_OFF)
     assert (error.value.translation_domain, error.value.translation_key) == (

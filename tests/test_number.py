@@ -19,7 +19,9 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     ColorEffect,
+    Design,
     InvisOutletCommandError,
+    LedColor,
 )
 
 from .library_mock import color_light_state, deco_info, prepare_pro, push
@@ -89,18 +91,21 @@ async def test_pushed_speed_is_shown(
 async def test_speed_is_sent_with_the_running_effect(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
-    """The effect, colour and level go with the new speed, unchanged."""
-    push(mock_invisoutlet, color_light_state(ColorEffect.BREATHING))
+    """The design goes with the new speed, unchanged: every LED, effect, random."""
+    rows = [[1, 70, [20, 80], 2700], [0, 40, [240, 100], 2700]]
+    push(mock_invisoutlet, color_light_state(ColorEffect.BREATHING, rows=rows))
     await hass.async_block_till_done()
     await set_speed(hass, 5)
-    mock_invisoutlet.set_color_light.assert_awaited_once_with(
-        on=True,
-        brightness=70,
-        effect=ColorEffect.BREATHING,
-        hue=20,
-        saturation=80,
-        kelvin=2700,
-        speed=5,
+    mock_invisoutlet.set_design.assert_awaited_once_with(
+        Design(
+            leds=(
+                LedColor(brightness=70, hs=(20, 80)),
+                LedColor(on=False, brightness=40, hs=(240, 100)),
+            ),
+            effect=ColorEffect.BREATHING,
+            speed=5,
+            random_brightness=50,
+        )
     )
 
 
@@ -116,7 +121,7 @@ async def test_refused_speed_is_a_translated_error(
     hass: HomeAssistant, mock_invisoutlet: MagicMock
 ) -> None:
     """PUBACK 0 raises device_error."""
-    mock_invisoutlet.set_color_light.side_effect = InvisOutletCommandError("PUBACK 0")
+    mock_invisoutlet.set_design.side_effect = InvisOutletCommandError("PUBACK 0")
     with pytest.raises(HomeAssistantError) as error:
         await set_speed(hass, 1)
     assert error.value.translation_key == "device_error"

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from .common import FIRMWARE
 from .simulator import InvisOutletSimulator, OtaFailure, SimulatedDevice
+from .simulator.lights import ColorLight
 from .waiting import wait_until
 
 AUTOMATION = "automation"
@@ -28,15 +29,29 @@ BLUEPRINT = ROOT / "blueprints" / "automation" / "invisoutlet"
 CHARGER = "switch.invisoutlet_11a1f7000fe_phone_charger"
 PRO_OCCUPANCY = "binary_sensor.invisdeco_0003d44076_occupancy"
 PRO_NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"
+FRONT_DOOR = "binary_sensor.front_door"
+STROBING = 4
+
+
+def readme_examples() -> list[dict[str, Any]]:
+    """Return the automations and scripts the README shows, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    examples = [parse_yaml(block) for block in blocks if block.startswith("alias:")]
+    return [item for item in examples if isinstance(item, dict)]
 
 
 def readme_automations() -> list[dict[str, Any]]:
     """Return the automations the README shows, in order."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
-    automations = [parse_yaml(block) for block in blocks if block.startswith("alias:")]
+    automations = [item for item in readme_examples() if "triggers" in item]
     assert len(automations) == 4
-    return [item for item in automations if isinstance(item, dict)]
+    return automations
+
+
+def readme_script(alias: str) -> dict[str, Any]:
+    """Return the README's script of this alias."""
+    scripts = [item for item in readme_examples() if "sequence" in item]
+    return next(item for item in scripts if item["alias"] == alias)
 
 
 def readme_automation(alias: str) -> dict[str, Any]:
@@ -160,6 +175,26 @@ async def test_nightlight_example_follows_occupancy(
     await simulator.set_readings(occupancy_state=0)
     await wait_until(lambda: not simulator.device.nightlight_on)
     await stop_automations(hass)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_door_alert_example_restores_the_design_it_found(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Red strobing while the door is open; after, the LEDs exactly as they were."""
+    before = ColorLight.from_args(simulator.device.color_light.args())
+    hass.states.async_set(FRONT_DOOR, "on")
+    config = {"door_open_alert": readme_script("Door open alert")}
+    assert await async_setup_component(hass, "script", {"script": config})
+    await hass.services.async_call("script", "door_open_alert")
+    await wait_until(lambda: simulator.device.color_light.effect == STROBING)
+    assert {led.hue for led in simulator.device.color_light.leds} == {0}
+
+    hass.states.async_set(FRONT_DOOR, "off")
+
+    await wait_until(lambda: simulator.device.color_light == before)
+    await hass.async_block_till_done()
+    assert _state(hass, "script.door_open_alert") == "off"
 
 
 async def stop_automations(hass: HomeAssistant) -> None:

@@ -11,12 +11,14 @@ from typing import Any
 
 from homeassistant.components.light import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_BRIGHTNESS,
+    ATTR_COLOR_TEMP_KELVIN,
     ATTR_EFFECT,
     ATTR_HS_COLOR,
 )
 from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
@@ -25,7 +27,10 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, State
 import pytest
 
+from custom_components.invisoutlet.const import DOMAIN
+
 from .simulator import InvisOutletSimulator, SimulatedDevice
+from .simulator.lights import ColorLight, Led
 from .waiting import wait_until
 
 OUTLET_2 = "switch.invisoutlet_11a1f7000fe_phone_charger"
@@ -45,11 +50,9 @@ def state_of(hass: HomeAssistant, entity_id: str) -> State:
     return state
 
 
-async def call(
-    hass: HomeAssistant, platform: Platform, service: str, **data: Any
-) -> None:
+async def call(hass: HomeAssistant, domain: str, service: str, **data: Any) -> None:
     """Call a service, wait for it, and let what the device pushed be shown."""
-    await hass.services.async_call(platform, service, data, blocking=True)
+    await hass.services.async_call(domain, service, data, blocking=True)
     await hass.async_block_till_done()
 
 
@@ -103,6 +106,112 @@ async def test_colour_chosen_in_home_assistant_lights_every_led(
         (240, 100),
         255,
     )
+
+
+async def test_colour_temperature_chosen_in_home_assistant_lights_every_led(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """A colour temperature at full brightness is every LED's, not LED 1's alone."""
+    await call(
+        hass,
+        Platform.LIGHT,
+        SERVICE_TURN_ON,
+        **{
+            ATTR_ENTITY_ID: COLOR_LIGHT,
+            ATTR_COLOR_TEMP_KELVIN: 3000,
+            ATTR_BRIGHTNESS: 255,
+        },
+    )
+    light = simulator.device.color_light
+    assert light.effect == 2
+    assert {(led.on, led.brightness, led.kelvin) for led in light.leds} == {
+        (1, 100, 3000)
+    }
+    assert state_of(hass, COLOR_LIGHT).attributes[ATTR_COLOR_TEMP_KELVIN] == 3000
+
+
+async def test_brightness_chosen_in_home_assistant_reaches_every_led(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Half brightness dims all nine LEDs to 50 %, each keeping its colour."""
+    hues = [led.hue for led in simulator.device.color_light.leds]
+    await call(
+        hass,
+        Platform.LIGHT,
+        SERVICE_TURN_ON,
+        **{ATTR_ENTITY_ID: COLOR_LIGHT, ATTR_BRIGHTNESS: 128},
+    )
+    leds = simulator.device.color_light.leds
+    assert [(led.on, led.brightness) for led in leds] == [(1, 50)] * 9
+    assert [led.hue for led in leds] == hues
+    assert state_of(hass, COLOR_LIGHT).attributes[ATTR_BRIGHTNESS] == 128
+
+
+async def test_design_set_in_home_assistant_repeats_around_the_ring(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Three colours light LEDs 1-9 as red, green, blue, red, …, breathing."""
+    leds = [{"hs_color": [hue, 100], "brightness_pct": 60} for hue in (0, 120, 240)]
+    await call(
+        hass,
+        DOMAIN,
+        "set_design",
+        **{ATTR_ENTITY_ID: COLOR_LIGHT, "leds": leds, "effect": "breathing"},
+    )
+    light = simulator.device.color_light
+    assert light.effect == 3
+    assert [(led.on, led.brightness, led.hue) for led in light.leds] == [
+        (1, 60, hue) for hue in (0, 120, 240) * 3
+    ]
+    assert state_of(hass, COLOR_LIGHT).attributes[ATTR_EFFECT] == "breathing"
+
+
+async def test_design_comes_back_when_turned_off_and_on(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """Off darkens every LED; on brings the design back, not one flattened colour."""
+    before = ColorLight.from_args(simulator.device.color_light.args())
+    await call(hass, Platform.LIGHT, SERVICE_TURN_OFF, **{ATTR_ENTITY_ID: COLOR_LIGHT})
+    assert {led.on for led in simulator.device.color_light.leds} == {0}
+    assert state_of(hass, COLOR_LIGHT).state == STATE_OFF
+
+    await call(hass, Platform.LIGHT, SERVICE_TURN_ON, **{ATTR_ENTITY_ID: COLOR_LIGHT})
+
+    assert simulator.device.color_light == before
+
+
+async def test_design_made_in_the_vendor_app_is_read_and_set_again(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """get_design's answer, given to set_design later, makes the same LEDs again."""
+    vendor = simulator.device.color_light
+    vendor.effect = 7
+    vendor.leds[:2] = [Led(1, 30, 240, 100, 2700), Led(1, 90, 60, 20, 2700)]
+    await simulator.push(18, vendor.args())
+    await hass.async_block_till_done()
+    saved = await hass.services.async_call(
+        DOMAIN,
+        "get_design",
+        {ATTR_ENTITY_ID: COLOR_LIGHT},
+        blocking=True,
+        return_response=True,
+    )
+    assert saved is not None
+    design = saved[COLOR_LIGHT]
+    assert isinstance(design, dict)
+    before = ColorLight.from_args(vendor.args())
+    await call(
+        hass,
+        Platform.LIGHT,
+        SERVICE_TURN_ON,
+        **{ATTR_ENTITY_ID: COLOR_LIGHT, ATTR_EFFECT: "rainbow"},
+    )
+    assert simulator.device.color_light.effect == 6
+
+    await call(hass, DOMAIN, "set_design", entity_id=COLOR_LIGHT, **design)
+
+    assert simulator.device.color_light.effect == before.effect
+    assert simulator.device.color_light.leds[:2] == before.leds[:2]
 
 
 async def test_effect_chosen_in_home_assistant_runs_on_the_device(

@@ -225,10 +225,15 @@ class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
             # Debounced: information that changes with every push must not become
             # a device-registry write per message.
             self._sync.async_schedule_call()
-        if DevicePart.DECO in changed and device.info.deco_present:
-            # An InvisDeco fitted, back or replaced: read its parts now, not at the
-            # next poll (debounced: a faceplate flapping costs one read). Last: the
-            # read may run at once, and what it merges is newer than this device.
+        if (
+            DevicePart.DECO in changed
+            and device.info.deco_present
+            and not device.deco_silent
+        ):
+            # An InvisDeco fitted, back, replaced or speaking again: read its parts
+            # now, not at the next poll (debounced: a faceplate flapping costs one
+            # read). Last: the read may run at once, and what it merges is newer
+            # than this device.
             self._reread.async_schedule_call()
 
     @callback

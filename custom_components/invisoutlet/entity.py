@@ -166,9 +166,9 @@ class InvisDecoEntity(InvisOutletEntity):
     @property
     @override
     def present(self) -> bool:
-        """Return whether this InvisDeco is attached and online."""
+        """Return whether this InvisDeco is attached, online, and its readings come."""
         deco = self.deco
-        return deco is not None and deco.online
+        return deco is not None and deco.online and not self.device.deco_silent
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,7 @@ from .coordinator import InvisOutletDeviceCoordinator
 from .entity import InvisOutletEntity
 from .pyinvisoutlet import (
     FirmwareError,
+    InvalidDesignError,
     InvisOutletConnectionError,
     InvisOutletError,
     InvisOutletTimeoutError,
@@ -77,6 +78,16 @@ def whole_number(value: float) -> int:
     return round(value)
 
 
+def invalid_design(err: InvalidDesignError) -> ServiceValidationError:
+    """Return the translated error a user sees for a design the Aura refuses."""
+    # One key per reason: design_no_leds, design_hue_range, …
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=f"design_{err.reason.value}",
+        translation_placeholders={"value": bounded(str(err.value))},
+    )
+
+
 def bounded(text: str) -> str:
     """Return text cut to what an error message may carry."""
     return text if len(text) <= MAX_PLACEHOLDER else f"{text[: MAX_PLACEHOLDER - 1]}…"
@@ -88,6 +99,8 @@ async def run_command[T](
     """Run a command; a library error becomes the translated error a user reads."""
     try:
         return await command
+    except InvalidDesignError as err:
+        raise invalid_design(err) from err
     except InvisOutletError as err:
         coordinator.async_command_failed(err)
         raise translated_error(err) from err

@@ -9,59 +9,52 @@ from typing import Any, override
 # them from light itself; light still has them at run time on every version we support.
 from homeassistant.components.light import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_BRIGHTNESS,
-    ATTR_COLOR_TEMP_KELVIN,
-    ATTR_EFFECT,
-    ATTR_HS_COLOR,
     EFFECT_OFF,
     ColorMode,
     LightEntity,
     LightEntityDescription,
     LightEntityFeature,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import HomeAssistant, ServiceResponse, callback
+from homeassistant.helpers.entity_platform import (
+    AddConfigEntryEntitiesCallback,
+    async_get_current_platform,
+)
 
 from .color_light import (
+    DEFAULT_KELVIN,
     FULL,
-    MAX_KELVIN,
-    MIN_KELVIN,
-    UNKNOWN,
+    STATIC,
     ColorLightPartEntity,
-    ColorLightSettings,
+    dark,
+    is_lit,
     kelvin_within,
+    level_of,
+    lit,
     to_device,
     to_ha,
 )
-from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry
 from .deco_entities import async_add_deco_entities
+from .designs import data_of, design_of
 from .entity import InvisDecoEntity, InvisDecoEntityDescription
-from .helpers import invisoutlet_action
-from .pyinvisoutlet import ColorEffect, DecoKind, DevicePart
+from .helpers import invalid_design, invisoutlet_action
+from .light_effects import EFFECTS, SHOWS_COLORS, effect_name, turned_on
+from .pyinvisoutlet import (
+    MAX_KELVIN,
+    MIN_KELVIN,
+    ColorEffect,
+    ColorLightState,
+    DecoKind,
+    Design,
+    DevicePart,
+    InvalidDesignError,
+    InvalidDesignReason,
+)
+from .services import async_register_light_actions
 
 # One command at a time: each waits for the InvisDeco to report its new state.
 PARALLEL_UPDATES = 1
-
-# The effect names Home Assistant shows (translated); EFFECT_OFF is a static colour.
-EFFECTS: dict[str, ColorEffect] = {
-    "breathing": ColorEffect.BREATHING,
-    "strobing": ColorEffect.STROBING,
-    "color_cycle": ColorEffect.COLOR_CYCLE,
-    "rainbow": ColorEffect.RAINBOW,
-    "starry_night": ColorEffect.STARRY_NIGHT,
-}
-EFFECT_NAMES = {effect: name for name, effect in EFFECTS.items()}
-STATIC = frozenset({ColorEffect.STATIC_HSV, ColorEffect.STATIC_TEMPERATURE})
-# Effects that show the LEDs' own hue and saturation; the others make their own.
-SHOWS_COLORS = frozenset(
-    {
-        ColorEffect.STATIC_HSV,
-        ColorEffect.BREATHING,
-        ColorEffect.STROBING,
-        ColorEffect.STARRY_NIGHT,
-    }
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,50 +76,13 @@ COLOR_LIGHT_DESCRIPTION = InvisDecoLightEntityDescription(
 )
 
 
-def wanted_effect(current: ColorEffect, kwargs: dict[str, Any]) -> ColorEffect:
-    """Return the effect turn_on asks for; a colour keeps an effect that shows it."""
-    name = kwargs.get(ATTR_EFFECT)
-    if name is not None and name != EFFECT_OFF:
-        if name not in EFFECTS:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_effect",
-                translation_placeholders={"effect": str(name)},
-            )
-        return EFFECTS[name]
-    # A colour temperature exists only as the static-temperature effect.
-    if ATTR_COLOR_TEMP_KELVIN in kwargs:
-        return ColorEffect.STATIC_TEMPERATURE
-    if ATTR_HS_COLOR in kwargs and current not in SHOWS_COLORS:
-        return ColorEffect.STATIC_HSV
-    if name == EFFECT_OFF and current not in STATIC:
-        return ColorEffect.STATIC_HSV
-    return current
-
-
-def turned_on(
-    current: ColorLightSettings, kwargs: dict[str, Any]
-) -> ColorLightSettings:
-    """Return the settings turn_on asks for; what it leaves out stays as it is."""
-    hue, saturation = kwargs.get(ATTR_HS_COLOR, (current.hue, current.saturation))
-    brightness = kwargs.get(ATTR_BRIGHTNESS)
-    return replace(
-        current,
-        on=True,
-        brightness=current.brightness if brightness is None else to_device(brightness),
-        effect=wanted_effect(current.effect, kwargs),
-        hue=round(hue),
-        saturation=round(saturation),
-        kelvin=kelvin_within(kwargs.get(ATTR_COLOR_TEMP_KELVIN, current.kelvin)),
-    )
-
-
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: InvisOutletConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the light of the InvisDeco's kind whenever one is attached."""
+    async_register_light_actions(async_get_current_platform())
     async_add_deco_entities(
         entry,
         async_add_entities,
@@ -180,7 +136,7 @@ class InvisDecoNightlightEntity(InvisDecoEntity, LightEntity):
 
 
 class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
-    """The InvisDeco Aura's colour light, summed up as one colour and brightness."""
+    """The InvisDeco Aura's colour light: its design, shown by its first lit LED."""
 
     # Home Assistant only reads these class defaults; none is ever changed.
     _attr_supported_color_modes = {ColorMode.COLOR_TEMP, ColorMode.HS}  # noqa: RUF012
@@ -189,62 +145,109 @@ class InvisDecoColorLightEntity(ColorLightPartEntity, LightEntity):
     _attr_max_color_temp_kelvin = MAX_KELVIN
     _attr_effect_list = [EFFECT_OFF, *EFFECTS]  # noqa: RUF012
 
+    # The last design the InvisDeco reported lit: what turning on restores.
+    _lit: Design | None = None
+    # The report it was taken from, or a later one (each is looked at once).
+    _looked_at: ColorLightState | None = None
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Keep the design the light reports lit, from the start."""
+        self._keep_lit()
+        await super().async_added_to_hass()
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Keep the design the light reports lit, then show what changed."""
+        self._keep_lit()
+        super()._handle_coordinator_update()
+
+    def _keep_lit(self) -> None:
+        """Remember the design the InvisDeco reports, while it is lit."""
+        state = self.device.color_light
+        if state is not self._looked_at and state is not None and is_lit(state):
+            self._lit = self.design
+        self._looked_at = state
+
+    @property
+    def held(self) -> Design:
+        """Return what turning on restores: the last lit design, at today's speed."""
+        design = self.design
+        if not is_lit(self.light) and self._lit is not None:
+            design = replace(self._lit, speed=design.speed)
+        # Never seen lit, or random colours over dark LEDs: every LED lights.
+        shown = any(led.on and led.brightness for led in design.leds)
+        return design if shown else lit(design)
+
     @property
     @override
     def is_on(self) -> bool | None:
-        """Return whether any LED is lit."""
+        """Return whether the light shows anything."""
         state = self.device.color_light
-        return None if state is None else state.on
+        return None if state is None else is_lit(state)
 
     @property
     @override
     def brightness(self) -> int | None:
-        """Return the brightness of the brightest lit LED."""
-        return to_ha(self.settings.brightness) if self.is_on else None
+        """Return the level of random colours, or of the brightest lit LED."""
+        return to_ha(level_of(self.light)) if self.is_on else None
 
     @property
     @override
     def color_mode(self) -> ColorMode | None:
         """Return temperature or colour; brightness alone for effects of own colours."""
-        state = self.device.color_light or UNKNOWN
+        state = self.light
         # An effect this integration does not know is shown as a static colour.
-        effect = state.effect or ColorEffect.STATIC_HSV
-        if effect is ColorEffect.STATIC_TEMPERATURE:
-            return ColorMode.COLOR_TEMP
-        if effect not in STATIC and (effect not in SHOWS_COLORS or state.random_colors):
+        if state.effect is None:
+            return ColorMode.HS
+        if state.random_colors or state.effect not in SHOWS_COLORS | STATIC:
             return ColorMode.BRIGHTNESS
+        if state.effect is ColorEffect.STATIC_TEMPERATURE:
+            return ColorMode.COLOR_TEMP
         return ColorMode.HS
 
     @property
     @override
     def hs_color(self) -> tuple[float, float] | None:
-        """Return the colour of the first lit LED."""
-        settings = self.settings
-        return (settings.hue, settings.saturation)
+        """Return the colour of the first lit LED (of a design of several too)."""
+        led = self.light.leading
+        return (0, 0) if led is None else (led.hue, led.saturation)
 
     @property
     @override
     def color_temp_kelvin(self) -> int | None:
         """Return the colour temperature of the first lit LED."""
-        return self.settings.kelvin
+        led = self.light.leading
+        return kelvin_within(led.kelvin if led and led.kelvin else DEFAULT_KELVIN)
 
     @property
     @override
     def effect(self) -> str | None:
-        """Return the running effect; EFFECT_OFF for a static colour."""
-        state = self.device.color_light
-        if state is None or state.effect is None:
-            return None
-        return EFFECT_OFF if state.effect in STATIC else EFFECT_NAMES[state.effect]
+        """Return the running effect; EFFECT_OFF for a static design."""
+        return effect_name(self.light)
 
     @invisoutlet_action
     @override
     async def async_turn_on(self, /, **kwargs: Any) -> None:
-        """Light it; what the call leaves out (effect, colour, level) stays."""
-        await turned_on(self.settings, kwargs).send(self.coordinator.client)
+        """Light it; what the call leaves out (design, effect, level) stays."""
+        await self.async_send(turned_on(self.held, kwargs))
 
     @invisoutlet_action
     @override
     async def async_turn_off(self, /, **kwargs: Any) -> None:
-        """Switch every LED off; effect, colour and level stay for next time."""
-        await replace(self.settings, on=False).send(self.coordinator.client)
+        """Switch every LED off; the design comes back with the next turn_on."""
+        await self.async_send(dark(self.design))
+
+    @invisoutlet_action
+    async def async_set_design(self, /, **data: Any) -> None:
+        """Set the whole design: every LED, the effect, its speed, random colours."""
+        await self.async_send(design_of(data))
+
+    async def async_get_design(self) -> ServiceResponse:
+        """Return the design the light runs, as set_design takes it."""
+        state = self.light
+        if state.effect is None:
+            unknown = InvalidDesignError(InvalidDesignReason.UNKNOWN_EFFECT, "")
+            raise invalid_design(unknown)
+        return data_of(self.design)

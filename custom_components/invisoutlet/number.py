@@ -137,9 +137,8 @@ class InvisDecoEffectSpeedEntity(ColorLightPartEntity, NumberEntity):
     @invisoutlet_action
     @override
     async def async_set_native_value(self, /, value: float) -> None:
-        """Send the speed with the light as it is: its effect, colour and level."""
-        speed = whole_number(value)
-        await replace(self.settings, speed=speed).send(self.coordinator.client)
+        """Send the speed with the light's design as it is: LEDs, effect, colours."""
+        await self.async_send(replace(self.design, speed=whole_number(value)))
 
 
 class InvisDecoSettingNumberEntity(InvisDecoSettingEntity, NumberEntity):

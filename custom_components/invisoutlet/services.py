@@ -1,16 +1,27 @@
-"""The integration's action: calibrate an InvisDeco's climate sensor."""
+"""The integration's actions: calibrate a climate sensor; set and get an Aura design."""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from homeassistant.const import ATTR_DEVICE_ID
-from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+# Home Assistant moved this name to light.const after 2025.4, and no longer exports it
+# from light itself; light still has it at run time on every version we support.
+from homeassistant.components.light import (  # type: ignore[attr-defined,unused-ignore]
+    LightEntityFeature,
+)
+from homeassistant.const import ATTR_DEVICE_ID, Platform
+from homeassistant.core import HomeAssistant, ServiceCall, SupportsResponse, callback
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    service,
+)
+from homeassistant.helpers.entity_platform import EntityPlatform
 import voluptuous as vol
 
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
+from .designs import SERVICE_GET_DESIGN, SERVICE_SET_DESIGN, SET_DESIGN_SCHEMA
 from .helpers import invalid_input, run_command
 
 SERVICE_CALIBRATE_CLIMATE: Final = "calibrate_climate"
@@ -30,15 +41,65 @@ CALIBRATE_CLIMATE_SCHEMA: Any = vol.Schema(
 )
 
 
+class LightAction(NamedTuple):
+    """An action of the Aura's colour light: the entity method that runs it."""
+
+    name: str
+    schema: dict[Any, Any]
+    method: str
+    response: SupportsResponse
+
+
+LIGHT_ACTIONS = (
+    LightAction(
+        SERVICE_SET_DESIGN, SET_DESIGN_SCHEMA, "async_set_design", SupportsResponse.NONE
+    ),
+    LightAction(SERVICE_GET_DESIGN, {}, "async_get_design", SupportsResponse.ONLY),
+)
+# Only the colour light has effects: the Pro's nightlight is not a target.
+LIGHT_FEATURES = [LightEntityFeature.EFFECT]
+# Home Assistant 2025.10 registers a platform's entity actions from async_setup;
+# before, only the platform itself can, when it is set up (light.py).
+_register_platform_action: Any = getattr(
+    service, "async_register_platform_entity_service", None
+)
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the integration's action."""
+    """Register the integration's actions."""
     hass.services.async_register(
         DOMAIN,
         SERVICE_CALIBRATE_CLIMATE,
         _async_calibrate_climate,
         schema=CALIBRATE_CLIMATE_SCHEMA,
     )
+    if _register_platform_action is not None:
+        for action in LIGHT_ACTIONS:
+            _register_platform_action(
+                hass,
+                DOMAIN,
+                action.name,
+                entity_domain=Platform.LIGHT,
+                schema=action.schema,
+                func=action.method,
+                required_features=LIGHT_FEATURES,
+                supports_response=action.response,
+            )
+
+
+@callback
+def async_register_light_actions(platform: EntityPlatform) -> None:
+    """Register the colour light's actions where Home Assistant cannot from setup."""
+    if _register_platform_action is None:
+        for action in LIGHT_ACTIONS:
+            platform.async_register_entity_service(
+                action.name,
+                action.schema,
+                action.method,
+                required_features=LIGHT_FEATURES,
+                supports_response=action.response,
+            )
 
 
 async def _async_calibrate_climate(call: ServiceCall) -> None:

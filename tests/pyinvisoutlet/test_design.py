@@ -210,6 +210,13 @@ def test_starting_a_cycle_with_two_colours_keeps_them() -> None:
     assert Design.start(ColorEffect.COLOR_CYCLE, [RED, BLUE]).leds == (RED, BLUE)
 
 
+def test_starting_starry_night_with_more_colours_takes_the_first_two() -> None:
+    """Background and star: a light of three colours starts a night of two."""
+    design = Design.start(ColorEffect.STARRY_NIGHT, [RED, GREEN, BLUE])
+
+    assert design.leds == (RED, GREEN)
+
+
 # Arguments of 17 --------------------------------------------------------------------
 
 

@@ -19,6 +19,15 @@ from .const import (
     UpdateTarget,
 )
 from .decoder import JsonStreamDecoder
+from .design import (
+    LED_COUNT,
+    MAX_KELVIN,
+    MIN_KELVIN,
+    Design,
+    InvalidDesignError,
+    InvalidDesignReason,
+    LedColor,
+)
 from .device import Device, DevicePart
 from .exceptions import (
     InvisOutletCommandError,
@@ -31,6 +40,7 @@ from .exceptions import (
 )
 from .firmware import Firmware, FirmwareProgress
 from .link import Backoff
+from .liveness import DECO_SILENCE_LIMIT
 from .models import (
     AccessoryNames,
     DecoModule,
@@ -48,7 +58,11 @@ from .transport import DEFAULT_PORTS, Transport, redirect_guard
 __version__ = "2.0.0"
 
 __all__ = [
+    "DECO_SILENCE_LIMIT",
     "DEFAULT_PORTS",
+    "LED_COUNT",
+    "MAX_KELVIN",
+    "MIN_KELVIN",
     "OCCUPANCY_CALIBRATION_SECONDS",
     "PROBE_ORDER",
     "AccessoryNames",
@@ -59,6 +73,7 @@ __all__ = [
     "DecoKind",
     "DecoModule",
     "DecoUpdateMethod",
+    "Design",
     "Device",
     "DeviceConfiguration",
     "DevicePart",
@@ -68,6 +83,8 @@ __all__ = [
     "FirmwareProgress",
     "FirmwareStatus",
     "InstalledVersions",
+    "InvalidDesignError",
+    "InvalidDesignReason",
     "InvisOutlet",
     "InvisOutletCommandError",
     "InvisOutletConnectionError",
@@ -78,6 +95,7 @@ __all__ = [
     "InvisOutletWrongDeviceError",
     "JsonStreamDecoder",
     "Led",
+    "LedColor",
     "MqttAction",
     "NightlightState",
     "OtaPhase",

@@ -31,6 +31,7 @@ from .exceptions import (
 )
 from .firmware import Firmware
 from .link import Backoff, Link, LinkListener, discard
+from .liveness import DECO_SILENCE_LIMIT, Silence
 from .models import AccessoryNames, FirmwareStatus, OutletInfo, OutletStates
 from .ota import OtaTimeouts
 from .transport import Transport
@@ -129,8 +130,13 @@ class InvisOutlet:
         backoff: Backoff | None = None,
         serial: str | None = None,
         ota_timeouts: OtaTimeouts | None = None,
+        deco_silence_limit: float = DECO_SILENCE_LIMIT,
     ) -> None:
-        """Describe the outlet; a serial given is the only outlet taken as this one."""
+        """Describe the outlet; a serial given is the only outlet taken as this one.
+
+        An online InvisDeco whose readings stop for ``deco_silence_limit`` seconds is
+        reported silent (``Device.deco_silent``) until its next reading.
+        """
         self._link = Link(
             host=host,
             transport=transport,
@@ -154,6 +160,10 @@ class InvisOutlet:
             self._link.listen(callback_name, feed.take)
             feed.listeners.append(partial(self._merge, PART_OF_MODEL[model]))
         self._link.subscribe_link(self._link_changed)
+        self._silence = Silence(deco_silence_limit, self._merge_silence)
+        self._link.listen_pushes(
+            CallbackName.SENSORS, lambda _message: self._silence.heard()
+        )
         # Installs on this outlet: one entry point, its state part of the device's.
         self.firmware = Firmware(self, timeouts=ota_timeouts)
         self.firmware.subscribe(self._firmware_changed)
@@ -206,6 +216,8 @@ class InvisOutlet:
         """Stop following installs and close the link; nothing keeps running."""
         await self.firmware.close()
         await self._link.close()
+        # Last: closing the installer may still tell news, the link is down now.
+        self._silence.close()
 
     def subscribe_link(self, listener: LinkListener) -> Callable[[], None]:
         """Call listener with True when the link comes up and False when it drops."""
@@ -439,6 +451,7 @@ class InvisOutlet:
         """Start each link session knowing nothing: the outlet may have restarted."""
         if up:
             self._forget_seen()
+        self._watch_deco()
 
     def _forget_seen(self) -> None:
         """Take the next state of every kind as news, whatever came before."""
@@ -558,6 +571,29 @@ class InvisOutlet:
             except Exception:
                 # One failing subscriber must not starve the others of the news.
                 LOGGER.exception("Device subscriber of %s failed", self.host)
+        # After every subscriber: news of silence it causes comes after this news.
+        self._watch_deco()
+
+    def _watch_deco(self) -> None:
+        """Listen for the faceplate's readings while it is online, linked, not updating.
+
+        An install restarts the faceplate: its silence then is the install's business.
+        """
+        device = self._device
+        self._silence.watch(
+            self.connected
+            and device is not None
+            and device.foreign_serial is None
+            and device.info.deco_present
+            and device.progress is None
+        )
+
+    def _merge_silence(self, silent: bool) -> None:
+        """Merge whether the faceplate went silent or speaks again."""
+        device = self._device
+        if device is not None and device.deco_silent != silent:
+            new = replace(device, deco_silent=silent)
+            self._publish(new, frozenset({DevicePart.DECO}))
 
 
 _READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}

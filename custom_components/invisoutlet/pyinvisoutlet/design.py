@@ -175,9 +175,12 @@ class Design:
 
         Breathing and strobing breathe or flash one colour as well as several. Colour
         cycle and starry night need two: one colour gets white at its own level as the
-        second (the cycle's other colour, the night's stars).
+        second (the cycle's other colour, the night's stars). Starry night takes the
+        first two of more (background and star).
         """
         colours = tuple(leds)
+        if effect is ColorEffect.STARRY_NIGHT:
+            colours = colours[:STARRY_NIGHT_COLORS]
         if effect in _NEEDS_TWO and len(colours) == 1:
             first = colours[0]
             second = LedColor(

@@ -19,7 +19,8 @@ class DevicePart(StrEnum):
     """A part of the device's state; subscribers learn which parts changed."""
 
     INFO = "info"
-    # The faceplate attached changed: fitted, removed, back, or another one.
+    # The faceplate attached changed: fitted, removed, back, another one, or it went
+    # silent (no readings within the limit) or spoke again.
     DECO = "deco"
     OUTLETS = "outlets"
     NAMES = "names"
@@ -86,6 +87,8 @@ class Device:
     queued: frozenset[FirmwareComponent] = frozenset()
     # The serial of another outlet answering at the address (a moved lease), if any.
     foreign_serial: str | None = None
+    # The faceplate is online for the outlet, but its readings stopped (liveness.py).
+    deco_silent: bool = False
 
     @property
     def deco(self) -> DecoModule | None:

@@ -69,6 +69,9 @@ class Link:
     _listeners: dict[int, list[MessageListener]] = field(
         default_factory=dict, init=False, repr=False
     )
+    _push_listeners: dict[int, list[MessageListener]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     _link_listeners: list[LinkListener] = field(
         default_factory=list, init=False, repr=False
     )
@@ -191,6 +194,14 @@ class Link:
     ) -> Callable[[], None]:
         """Call listener with every message of a callback, reply or push."""
         listeners = self._listeners.setdefault(callback_name, [])
+        listeners.append(listener)
+        return partial(discard, listeners, listener)
+
+    def listen_pushes(
+        self, callback_name: int, listener: MessageListener
+    ) -> Callable[[], None]:
+        """Call listener with every push of a callback, never with a reply."""
+        listeners = self._push_listeners.setdefault(callback_name, [])
         listeners.append(listener)
         return partial(discard, listeners, listener)
 
@@ -317,10 +328,11 @@ class Link:
         except InvisOutletProtocolError as err:
             self.skipped("not a message", err)
             return
+        replied = False
         if (packet_id := message.packet_id) is not None and (
             pending := self._pending.get(packet_id)
         ):
-            if _is_reply(message, pending.callback_name):
+            if replied := _is_reply(message, pending.callback_name):
                 if not pending.future.done():
                     pending.future.set_result(message)
                 if message.callback_name is None:
@@ -331,7 +343,15 @@ class Link:
             )
             return
         # Replies and pushes alike: state is state, whoever asked (§3.4).
-        for listener in tuple(self._listeners.get(message.callback_name or 0, ())):
+        self._tell(self._listeners, message)
+        if not replied:
+            self._tell(self._push_listeners, message)
+
+    def _tell(
+        self, listeners: dict[int, list[MessageListener]], message: Message
+    ) -> None:
+        """Give a message to the listeners of its callback; one failing is skipped."""
+        for listener in tuple(listeners.get(message.callback_name or 0, ())):
             try:
                 listener(message)
             except InvisOutletProtocolError as err:
