@@ -252,8 +252,6 @@ async def test_device_information_refused_fails_the_refresh(
     faults.puback_zero.add(CallbackName.OUTLET_INFO)
 
     with pytest.raises(InvisOutletCommandError, match="refused a request for device"):
-        InvisOutletCommandError, match="refused a request for device information"
-    ):
         await client.update()
 
     faults.puback_zero.clear()
