@@ -97,8 +97,9 @@ class DemoSettings:
 
     config_dir: Path
     http_port: int = 8123
-    # The first outlet's ports; each further outlet takes the next ones.
-    tcp_port: int = 3333
+    # The first outlet's ports; each further outlet takes the next ones. Not a real
+    # outlet's 3333: that would say its web interface is on this machine's port 80.
+    tcp_port: int = 13333
     ws_port: int = 8080
     step_interval: float = 1.0
     reboot_duration: float = 3.0
@@ -409,8 +410,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add("--reset", action="store_true", help="start from a new folder")
     add("--http-port", type=int, default=8123, help="Home Assistant's port")
-    add("--tcp-port", type=int, default=3333, help="first outlet's TCP port")
-    add("--ws-port", type=int, default=8080, help="first outlet's WebSocket port")
+    add("--tcp-port", type=int, default=13333, help="first outlet's TCP port")
+    add(
+        "--ws-port",
+        type=int,
+        default=8080,
+        help="first outlet's WebSocket port, where its web page is too",
+    )
     add("--step-interval", type=float, default=1.0, help="seconds between progress")
     add("--reboot-duration", type=float, default=3.0, help="seconds of a restart")
     add("--sensor-interval", type=float, default=5.0, help="seconds between readings")

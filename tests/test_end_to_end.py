@@ -21,6 +21,8 @@ import aiohttp
 from homeassistant.const import __version__ as ha_version
 import pytest
 
+from custom_components.invisoutlet.devices import web_interface_url
+from custom_components.invisoutlet.pyinvisoutlet import Transport
 from devtools.demo import (
     OUTLETS,
     ROOT,
@@ -356,3 +358,18 @@ def test_help_lists_every_option_scripts_develop_takes() -> None:
         parse_args(["--help"])
     for option in ("--ha {minimum,latest}", "--mqtt-discovery", "--reset"):
         assert option in help_text.getvalue()
+
+
+def test_with_its_default_ports_no_demo_link_is_dead(tmp_path: Path) -> None:
+    """Each outlet's link opens its simulator's page, or there is none."""
+    args = parse_args([])
+    settings = DemoSettings(
+        config_dir=tmp_path, tcp_port=args.tcp_port, ws_port=args.ws_port
+    )
+    for index, outlet in enumerate(settings.outlets):
+        tcp_port, ws_port = settings.ports(index)
+        if outlet.hardware == "B":
+            link = web_interface_url("127.0.0.1", Transport.TCP, tcp_port)
+        else:
+            link = web_interface_url("127.0.0.1", Transport.WEBSOCKET, ws_port)
+        assert link in {None, f"http://127.0.0.1:{ws_port}"}
