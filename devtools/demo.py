@@ -372,9 +372,9 @@ def _refuse_newer_folder(config: Path) -> None:
         return
     if AwesomeVersion(written) > AwesomeVersion(ha_version):
         msg = (
-            f"{config} was last run by Home Assistant {written}, whose storage "
-            f"{ha_version} cannot read; give this release its own folder "
-            "(--config) or start again (--reset)"
+            f"{config} was last run by Home Assistant {written}, and {ha_version} "
+            "cannot read what it stored (its device registry crashes on load): "
+            "give this release its own folder (--config) or start again (--reset)"
         )
         raise RuntimeError(msg)
 

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .device import SimulatedDevice
 
+# Accessory ids of callbacks 3 and 4 (protocol.md §1).
+_ACCESSORIES = {1: "Outlet 1 (top)", 2: "Outlet 2 (bottom)", 3: "Nightlight"}
+
 
 def render_page(device: SimulatedDevice) -> str:
     """Return the HTML page of the outlet's web interface."""
@@ -23,7 +26,7 @@ def render_page(device: SimulatedDevice) -> str:
         ("Firmware", device.outlet_fw),
         ("Web interface", device.www_fw),
         *(
-            (f"Accessory {accessory}", name)
+            (_ACCESSORIES.get(accessory, f"Accessory {accessory}"), name)
             for accessory, name in sorted(device.names.items())
         ),
     ]
