@@ -2,8 +2,10 @@
 
 ``python -m devtools.demo`` is what ``scripts/develop`` runs. It generates a Home
 Assistant configuration folder from ``scripts/config_template`` (nothing generated is
-committed), starts two simulated outlets (an InvisDeco Aura on revB over TCP, an
-InvisDeco Pro on revA over WebSocket, readings moving) and ``hass`` as child
+committed; one folder per Home Assistant target, ``config/minimum`` and
+``config/latest``, because a release cannot read the storage a newer one wrote),
+starts two simulated outlets (an InvisDeco Aura on revB over TCP, an InvisDeco Pro on
+revA over WebSocket, each with its own names, readings moving) and ``hass`` as child
 processes, onboards Home Assistant through its HTTP API on first start, and stops
 everything on Ctrl-C. The end-to-end test drives the same class with its own ports.
 """
@@ -25,11 +27,17 @@ import sys
 from typing import Any, Self
 
 import aiohttp
+from awesomeversion import AwesomeVersion
+from homeassistant.const import __version__ as ha_version
 
 from devtools.http_settings import HOST, http_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "scripts" / "config_template" / "configuration.yaml"
+# Home Assistant writes the release that last ran a folder into this file.
+VERSION_FILE = ".HA_VERSION"
+# scripts/env.sh's targets: hacs.json's minimum release, or the current one.
+TARGETS = ("minimum", "latest")
 SERIAL = "11A1F7000FE"
 STARTUP_TIMEOUT = 180.0
 STOP_TIMEOUT = 30.0
@@ -58,6 +66,8 @@ class DemoOutlet:
     deco_serial: str
     # revB serves raw TCP, revA the WebSocket (protocol.md §2.4a).
     hardware: str
+    # What its owner called outlet 1, outlet 2 and the nightlight in the vendor app.
+    names: tuple[str, str, str]
 
 
 # Two outlets that never merge into one device: their own serials and MAC addresses.
@@ -68,6 +78,7 @@ OUTLETS = (
         deco_type="aura",
         deco_serial="0003C44076",
         hardware="B",
+        names=("Floor lamp", "Phone charger", "Nightlight"),
     ),
     DemoOutlet(
         serial="11A1F700ABC",
@@ -75,6 +86,7 @@ OUTLETS = (
         deco_type="pro",
         deco_serial="0003D44076",
         hardware="A",
+        names=("Kettle", "Desk fan", "Hall light"),
     ),
 )
 
@@ -85,14 +97,17 @@ class DemoSettings:
 
     config_dir: Path
     http_port: int = 8123
-    # The first outlet's ports; each further outlet takes the next ones.
-    tcp_port: int = 3333
+    # The first outlet's ports; each further outlet takes the next ones. Not a real
+    # outlet's 3333: that would say its web interface is on this machine's port 80.
+    tcp_port: int = 13333
     ws_port: int = 8080
     step_interval: float = 1.0
     reboot_duration: float = 3.0
     sensor_interval: float = 5.0
     ota_failure: str | None = None
     faults: tuple[str, ...] = ()
+    # The outlets publish MQTT discovery, which raises the integration's repair.
+    mqtt_discovery: bool = False
     options: dict[str, str] = field(default_factory=dict)
     frontend: bool = True
     outlets: tuple[DemoOutlet, ...] = OUTLETS
@@ -142,6 +157,7 @@ class Demo:
         """Generate the configuration folder on first use; keep it afterwards."""
         settings = self.settings
         config = settings.config_dir
+        _refuse_newer_folder(config)
         (config / "custom_components").mkdir(parents=True, exist_ok=True)
         link = config / "custom_components" / "invisoutlet"
         if not link.exists():
@@ -216,12 +232,18 @@ class Demo:
                 f"--mac={outlet.mac}",
                 f"--deco-type={outlet.deco_type}",
                 f"--deco-serial={outlet.deco_serial}",
+                *(
+                    f"--name={accessory}={name}"
+                    for accessory, name in enumerate(outlet.names, start=1)
+                ),
                 f"--sensor-interval={settings.sensor_interval}",
                 f"--step-interval={settings.step_interval}",
                 f"--reboot-duration={settings.reboot_duration}",
             ]
             if settings.ota_failure:
                 args.append(f"--ota-failure={settings.ota_failure}")
+            if settings.mqtt_discovery:
+                args.append("--mqtt=connected")
             args += [f"--fault={fault}" for fault in settings.faults]
             await self._start_one_simulator(args)
 
@@ -342,20 +364,59 @@ class Demo:
                     await process.wait()
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+def _refuse_newer_folder(config: Path) -> None:
+    """Fail clearly on a folder a newer Home Assistant ran: this one cannot read it."""
+    try:
+        written = (config / VERSION_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return
+    if AwesomeVersion(written) > AwesomeVersion(ha_version):
+        msg = (
+            f"{config} was last run by Home Assistant {written}, and {ha_version} "
+            "cannot read what it stored (its device registry crashes on load): "
+            "give this release its own folder (--config) or start again (--reset)"
+        )
+        raise RuntimeError(msg)
+
+
+def running_target() -> str:
+    """Return the scripts/env.sh target of the Home Assistant this Python runs."""
+    hacs = json.loads((ROOT / "hacs.json").read_text(encoding="utf-8"))
+    minimum = AwesomeVersion(hacs["homeassistant"])
+    running = AwesomeVersion(ha_version)
+    same = (running.major, running.minor) == (minimum.major, minimum.minor)
+    return "minimum" if same else "latest"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(
         prog="scripts/develop",
         description=__doc__.splitlines()[0],
-        epilog="scripts/develop --ha latest runs the same on the current Home "
-        "Assistant, which also shows the integration's own brand images.",
+        epilog="--ha latest also shows the integration's own brand images. Each "
+        "target keeps its own folder: a release cannot read what a newer one stored.",
     )
     add = parser.add_argument
-    add("--config", type=Path, default=ROOT / "config")
+    add(
+        "--ha",
+        choices=TARGETS,
+        help="Home Assistant to run: minimum (hacs.json's, .venv, the default) or "
+        "latest (.venv-latest); scripts/develop picks the matching Python",
+    )
+    add(
+        "--config",
+        type=Path,
+        help="configuration folder (default: config/minimum or config/latest)",
+    )
     add("--reset", action="store_true", help="start from a new folder")
-    add("--http-port", type=int, default=8123)
-    add("--tcp-port", type=int, default=3333, help="first outlet's TCP port")
-    add("--ws-port", type=int, default=8080, help="first outlet's WebSocket port")
+    add("--http-port", type=int, default=8123, help="Home Assistant's port")
+    add("--tcp-port", type=int, default=13333, help="first outlet's TCP port")
+    add(
+        "--ws-port",
+        type=int,
+        default=8080,
+        help="first outlet's WebSocket port, where its web page is too",
+    )
     add("--step-interval", type=float, default=1.0, help="seconds between progress")
     add("--reboot-duration", type=float, default=3.0, help="seconds of a restart")
     add("--sensor-interval", type=float, default=5.0, help="seconds between readings")
@@ -371,7 +432,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=FAULTS,
         help="make the outlets misbehave (repeatable)",
     )
-    return parser.parse_args(argv)
+    add(
+        "--mqtt-discovery",
+        action="store_true",
+        help="the outlets publish MQTT discovery (the integration raises a repair)",
+    )
+    args = parser.parse_args(argv)
+    running = running_target()
+    if args.ha not in {None, running}:
+        parser.error(f"--ha {args.ha} needs its own Python: run scripts/develop")
+    args.ha = running
+    args.config = args.config or ROOT / "config" / running
+    return args
 
 
 async def _run(settings: DemoSettings) -> None:
@@ -390,7 +462,7 @@ async def _run(settings: DemoSettings) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the demo."""
-    args = _parse_args(argv)
+    args = parse_args(argv)
     if args.reset and args.config.exists():
         shutil.rmtree(args.config)
     settings = DemoSettings(
@@ -403,8 +475,14 @@ def main(argv: list[str] | None = None) -> int:
         sensor_interval=args.sensor_interval,
         ota_failure=args.ota_failure,
         faults=tuple(args.fault),
+        mqtt_discovery=args.mqtt_discovery,
     )
-    asyncio.run(_run(settings))
+    try:
+        asyncio.run(_run(settings))
+    except RuntimeError as err:
+        # Why the demo could not start is the user's to fix, not a traceback.
+        print(f"scripts/develop: {err}", file=sys.stderr)
+        return 1
     return 0
 
 

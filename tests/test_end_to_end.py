@@ -6,17 +6,31 @@ update/install and watch state_changed events until the install ends.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, redirect_stdout
+import dataclasses
+import datetime as dt
+import io
 import itertools
 from pathlib import Path
 import socket
 from typing import Any
 
 import aiohttp
+from homeassistant.const import __version__ as ha_version
 import pytest
 
-from devtools.demo import OUTLETS, Demo, DemoSettings
+from custom_components.invisoutlet.devices import web_interface_url
+from custom_components.invisoutlet.pyinvisoutlet import Transport
+from devtools.demo import (
+    OUTLETS,
+    ROOT,
+    Demo,
+    DemoSettings,
+    parse_args,
+    running_target,
+)
 
 from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE
 
@@ -240,3 +254,122 @@ async def test_failed_install_shows_its_translated_error(
     error = result["error"]
     assert error["translation_key"] == "ota_failed"
     assert error["message"].startswith("The device reported that the update failed.")
+
+
+async def test_sensor_history_is_recorded(client: HomeAssistantClient) -> None:
+    """A sensor's dialog has a history to draw: the recorder keeps its states."""
+    sensor = f"sensor.invisdeco_{OUTLETS[0].deco_serial.lower()}_temperature"
+    start = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+    query = {
+        "type": "history/history_during_period",
+        "start_time": start,
+        "entity_ids": [sensor],
+    }
+    async with asyncio.timeout(TIMEOUT):
+        # The recorder commits every few seconds, in another process: poll.
+        while not (history := (await client.command(query))["result"]):  # noqa: ASYNC110
+            await asyncio.sleep(0.5)
+    assert history[sensor]
+
+
+async def devices_by_serial(client: HomeAssistantClient) -> dict[str, dict[str, Any]]:
+    """Return the device registry's entries, by serial number."""
+    devices = await client.command({"type": "config/device_registry/list"})
+    return {device["serial_number"]: device for device in devices["result"]}
+
+
+async def test_the_websocket_outlets_link_opens_its_web_interface(
+    demo: Demo, client: HomeAssistantClient
+) -> None:
+    """The revA outlet's "Visit" link opens its web interface at the API's port."""
+    reva = OUTLETS[1]
+    url = (await devices_by_serial(client))[reva.serial]["configuration_url"]
+    assert url == f"http://127.0.0.1:{demo.settings.ports(1)[1]}"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        assert response.content_type == "text/html"
+        assert f"InvisOutlet {reva.serial}" in await response.text()
+
+
+async def test_an_outlet_moved_off_its_tcp_port_has_no_dead_link(
+    client: HomeAssistantClient,
+) -> None:
+    """No "Visit" link where the web interface is unknown (TCP on another port)."""
+    revb = OUTLETS[0]
+    assert (await devices_by_serial(client))[revb.serial]["configuration_url"] is None
+
+
+async def test_each_outlet_shows_its_own_names(client: HomeAssistantClient) -> None:
+    """Each demo outlet's switches carry the names its owner gave them."""
+    states = await client.command({"type": "get_states"})
+    names = {
+        state["entity_id"]: state["attributes"]["friendly_name"]
+        for state in states["result"]
+        if state["entity_id"].startswith("switch.invisoutlet_")
+    }
+    for outlet in OUTLETS:
+        prefix = f"switch.invisoutlet_{outlet.serial.lower()}_"
+        shown = {name for entity, name in names.items() if entity.startswith(prefix)}
+        assert shown >= {f"InvisOutlet {outlet.serial} {n}" for n in outlet.names[:2]}
+
+
+async def test_the_mqtt_discovery_flag_raises_the_repair(
+    demo_settings: DemoSettings,
+) -> None:
+    """With --mqtt-discovery every outlet publishes discovery: the repair is listed."""
+    settings = dataclasses.replace(demo_settings, mqtt_discovery=True)
+    async with Demo(settings) as demo, connect(demo) as client:
+        issues = (await client.command({"type": "repairs/list_issues"}))["result"]
+    raised = [issue for issue in issues["issues"] if issue["domain"] == "invisoutlet"]
+    assert {issue["translation_key"] for issue in raised} == {"mqtt_discovery"}
+    assert len(raised) == len(OUTLETS)
+
+
+def test_a_folder_a_newer_home_assistant_ran_is_refused(
+    demo_settings: DemoSettings,
+) -> None:
+    """A folder last run by a newer release is refused before anything starts."""
+    demo_settings.config_dir.mkdir(parents=True)
+    (demo_settings.config_dir / ".HA_VERSION").write_text("2999.1.0\n")
+    demo = Demo(demo_settings)
+    with pytest.raises(RuntimeError, match=r"2999\.1\.0"):
+        demo.prepare()
+    assert demo.processes == []
+
+
+def test_each_home_assistant_has_its_own_folder() -> None:
+    """Without --config the folder is the running release's: config/<target>."""
+    target = "minimum" if ha_version.startswith("2025.4.") else "latest"
+    assert parse_args([]).config == ROOT / "config" / target
+    assert parse_args(["--ha", target]).config == ROOT / "config" / target
+
+
+def test_the_other_targets_python_is_refused() -> None:
+    """--ha naming the other release fails: only scripts/develop picks the Python."""
+    other = "latest" if running_target() == "minimum" else "minimum"
+    with pytest.raises(SystemExit):
+        parse_args(["--ha", other])
+
+
+def test_help_lists_every_option_scripts_develop_takes() -> None:
+    """--help lists --ha (read by scripts/develop) with the demo's own options."""
+    help_text = io.StringIO()
+    with redirect_stdout(help_text), pytest.raises(SystemExit):
+        parse_args(["--help"])
+    for option in ("--ha {minimum,latest}", "--mqtt-discovery", "--reset"):
+        assert option in help_text.getvalue()
+
+
+def test_with_its_default_ports_no_demo_link_is_dead(tmp_path: Path) -> None:
+    """Each outlet's link opens its simulator's page, or there is none."""
+    args = parse_args([])
+    settings = DemoSettings(
+        config_dir=tmp_path, tcp_port=args.tcp_port, ws_port=args.ws_port
+    )
+    for index, outlet in enumerate(settings.outlets):
+        tcp_port, ws_port = settings.ports(index)
+        if outlet.hardware == "B":
+            link = web_interface_url("127.0.0.1", Transport.TCP, tcp_port)
+        else:
+            link = web_interface_url("127.0.0.1", Transport.WEBSOCKET, ws_port)
+        assert link in {None, f"http://127.0.0.1:{ws_port}"}

@@ -245,9 +245,7 @@ class InvisOutletDeviceCoordinator(InvisOutletCoordinator[Device]):
     def _identified(self, device: Device) -> None:
         """Keep the device registry current; the right outlet answers."""
         async_clear_device_mismatch(self.hass, self.config_entry)
-        async_sync_devices(
-            self.hass, self.config_entry.entry_id, device.info, self.client.host
-        )
+        async_sync_devices(self.hass, self.config_entry, device.info, self.client.host)
 
     def _mismatch(self, found: str | None) -> ConfigEntryError:
         """Raise the repair, and return the error: another outlet answers."""

@@ -98,7 +98,7 @@ class _DecoEntityAdder:
             # The device first, so that the entities take its name.
             async_sync_devices(
                 coordinator.hass,
-                self.entry.entry_id,
+                self.entry,
                 device.info,
                 coordinator.client.host,
             )

@@ -16,6 +16,7 @@ Modules, one job each:
   ``answers``; ``lights``, ``sensors`` and ``settings`` hold their rules; ``jobs``
   runs their background work (calibrations, restarts, the periodic sensor push).
 - ``ota``: the firmware update emulator and ``OtaFailure``; ``faults``: ``Faults``.
+- ``page``: the web interface's page, served at ``/`` beside the WebSocket.
 - ``cli``: ``python -m tests.simulator --help`` runs the standalone demo server.
 
 Fault knobs live in ``Faults`` and may be flipped while the simulator runs. For an

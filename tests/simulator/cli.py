@@ -42,9 +42,20 @@ def _fault(text: str) -> tuple[str, float | None]:
     )
 
 
+def _name(text: str) -> tuple[int, str]:
+    """Parse one --name value, ACCESSORY=NAME, into the accessory and its name."""
+    accessory, _, name = text.partition("=")
+    if accessory in {"1", "2", "3"} and name:
+        return int(accessory), name
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not ACCESSORY=NAME, ACCESSORY 1, 2 (outlets) or 3 (nightlight)"
+    )
+
+
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     defaults = SimulatedDevice()
     pro = SimulatedDevice.pro()
+    default_names = ", ".join(f"{a}={n}" for a, n in sorted(defaults.names.items()))
     parser = argparse.ArgumentParser(
         prog="python -m tests.simulator",
         description="Run a simulated InvisOutlet (TCP and WebSocket) until stopped.",
@@ -60,6 +71,15 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--outlet-fw-available", default=defaults.outlet_fw_available)
     add("--www-fw", default=defaults.www_fw)
     add("--www-fw-available", default=defaults.www_fw_available)
+    add(
+        "--name",
+        action="append",
+        default=[],
+        type=_name,
+        metavar="ACCESSORY=NAME",
+        help="an accessory's name, repeatable: 1 and 2 the outlets, 3 the nightlight "
+        f"(default: {default_names})",
+    )
     add("--no-deco", action="store_true", help="no InvisDeco attached")
     add("--deco-offline", action="store_true", help="InvisDeco attached but offline")
     add(
@@ -118,6 +138,7 @@ def _device_from(args: argparse.Namespace) -> SimulatedDevice:
     device.hardware = args.hardware
     device.serial = args.serial
     device.mac = args.mac
+    device.names.update(args.name)
     device.outlet_fw = args.outlet_fw
     device.outlet_fw_available = args.outlet_fw_available
     device.www_fw = args.www_fw

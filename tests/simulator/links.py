@@ -2,7 +2,8 @@
 
 ``LinkServer`` accepts raw TCP (hardware revB) and WebSocket at ``/ws`` (revA) on the
 same host, IPv4 or IPv6 (``host="::1"``), keeps the ports it picked so that a restart
-reopens them, and hands every connection and request to its subclass.
+reopens them, and hands every connection and request to its subclass. The WebSocket's
+HTTP server also serves the web interface's page at ``/``, as the outlet does.
 """
 
 from __future__ import annotations
@@ -90,9 +91,14 @@ class LinkServer(ABC):
     async def _on_message(self, client: Client, message: dict[str, Any]) -> None:
         """Handle one object a client sent."""
 
+    @abstractmethod
+    async def _handle_page(self, request: web.Request) -> web.Response:
+        """Serve the web interface's page (the WebSocket's HTTP server serves it)."""
+
     async def _open(self) -> None:
         app = web.Application()
         app.router.add_get("/ws", self._handle_websocket)
+        app.router.add_get("/", self._handle_page)
         self._ws_runner = web.AppRunner(
             app, access_log=None, shutdown_timeout=CLOSE_TIMEOUT
         )

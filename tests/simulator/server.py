@@ -2,8 +2,9 @@
 
 It serves the local API on TCP and WebSocket (``links``), answers 12 and 20 itself,
 hands 21 to the OTA emulator (``ota``) and every other callback to ``DeviceApi``
-(``accessories``), and applies the fault knobs (``faults``) on the way out. The
-methods below are what tests drive: pushes, raw bytes, restarts, refusals, floods.
+(``accessories``), and applies the fault knobs (``faults``) on the way out; its HTTP
+server also serves the web interface's page (``page``). The methods below are what
+tests drive: pushes, raw bytes, restarts, refusals, floods.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
+from aiohttp import web
+
 from .accessories import DeviceApi
 from .answers import Callback
 from .device import SimulatedDevice
@@ -19,6 +22,7 @@ from .faults import Faults
 from .jobs import Jobs
 from .links import LinkServer
 from .ota import OTA_START, OtaEmulator, OtaTiming, start_args
+from .page import render_page
 from .wire import (
     Garbage,
     RecordedRequest,
@@ -256,6 +260,10 @@ class InvisOutletSimulator(LinkServer):
         await client.send(self._push_message(DEVICE_INFO, self.device.device_info()))
         if not greeting.done():
             greeting.set_result(None)
+
+    async def _handle_page(self, _request: web.Request) -> web.Response:
+        """Serve the web interface's page: which outlet this is."""
+        return web.Response(text=render_page(self.device), content_type="text/html")
 
     async def _on_message(self, client: Client, message: dict[str, Any]) -> None:
         payload = message.get("payload")
