@@ -6,8 +6,9 @@ methods and models, never callback numbers or raw messages.
 
 from .accessories import ColorLightState, Led, NightlightState, SensorReadings
 from .client import OCCUPANCY_CALIBRATION_SECONDS, InvisOutlet
-from .configuration import DeviceConfiguration, Setting
+from .configuration import AnySetting, AwaySetting, DeviceConfiguration, Setting
 from .const import (
+    Accessory,
     CallbackName,
     ColorEffect,
     DecoKind,
@@ -40,6 +41,7 @@ from .models import (
     OutletStates,
     is_newer,
 )
+from .names import MAX_NAME, InvalidNameError, InvalidNameReason
 from .ota import InstalledVersions, OtaPhase, OtaTimeouts
 from .probe import PROBE_ORDER, ProbeResult, probe
 from .transport import DEFAULT_PORTS, Transport, redirect_guard
@@ -49,9 +51,13 @@ __version__ = "2.0.0"
 
 __all__ = [
     "DEFAULT_PORTS",
+    "MAX_NAME",
     "OCCUPANCY_CALIBRATION_SECONDS",
     "PROBE_ORDER",
+    "Accessory",
     "AccessoryNames",
+    "AnySetting",
+    "AwaySetting",
     "Backoff",
     "CallbackName",
     "ColorEffect",
@@ -68,6 +74,8 @@ __all__ = [
     "FirmwareProgress",
     "FirmwareStatus",
     "InstalledVersions",
+    "InvalidNameError",
+    "InvalidNameReason",
     "InvisOutlet",
     "InvisOutletCommandError",
     "InvisOutletConnectionError",
