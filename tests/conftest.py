@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from unittest.mock import AsyncMock, MagicMock, create_autospec, patch
+from unittest.mock import AsyncMock, MagicMock, PropertyMock, create_autospec, patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -156,6 +156,17 @@ def config_entry() -> MockConfigEntry:
         unique_id=SERIAL,
         data={CONF_HOST: "127.0.0.1", CONF_TRANSPORT: "tcp", CONF_PORT: 3333},
     )
+
+
+@pytest.fixture
+def every_entity_enabled() -> Iterator[None]:
+    """Enable the entities disabled by default (as HA core's fixture does)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ async def show(hass: HomeAssistant, client: MagicMock, **readings: object) -> No
     await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("every_entity_enabled")
 async def test_radar_matches_the_snapshot(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 import logging
-from unittest.mock import MagicMock, PropertyMock, patch
+from unittest.mock import MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button.const import SERVICE_PRESS
@@ -43,17 +43,6 @@ CALIBRATE_OCCUPANCY_CALLBACK = 26
 def only_buttons() -> Iterator[None]:
     """Load the button platform alone."""
     with patch("custom_components.invisoutlet.PLATFORMS", [Platform.BUTTON]):
-        yield
-
-
-@pytest.fixture
-def every_entity_enabled() -> Iterator[None]:
-    """Enable the entities disabled by default (as HA core's fixture does)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
         yield
 
 

@@ -84,7 +84,7 @@ async def set_up(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-@pytest.mark.usefixtures("faceplate")
+@pytest.mark.usefixtures("faceplate", "every_entity_enabled")
 async def test_sensors_match_the_snapshot(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,

@@ -153,13 +153,16 @@ async def test_settings_not_read_at_setup_appear_once_read(
     assert state_of(hass, TOUCH_CONTROL) == STATE_ON
 
 
-async def test_an_outlet_without_invisdeco_has_no_settings(
+async def test_an_outlet_without_invisdeco_has_only_its_own_settings(
     hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
 ) -> None:
-    """The settings are the InvisDeco's: without one there is none to show."""
+    """The InvisDeco's settings need one; away mode's times are the outlet's."""
     mock_invisoutlet.outlet_info.return_value = no_deco_info()
     await set_up(hass, config_entry)
-    assert hass.states.async_entity_ids(Platform.NUMBER) == []
+    numbers = hass.states.async_entity_ids(Platform.NUMBER)
+    assert all(
+        n.startswith("number.invisoutlet_11a1f7000fe_away_mode") for n in numbers
+    )
     assert state_of(hass, TOUCH_CONTROL) is None
 
 

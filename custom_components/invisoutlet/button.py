@@ -21,7 +21,6 @@ from .coordinator import InvisOutletConfigEntry, InvisOutletDeviceCoordinator
 from .deco_entities import async_add_deco_entities
 from .entity import InvisDecoEntity, InvisDecoEntityDescription, InvisOutletEntity
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import OCCUPANCY_CALIBRATION_SECONDS
 
 # One command at a time: the outlet handles its requests one after another.
 PARALLEL_UPDATES = 1
@@ -42,6 +41,14 @@ async def restart_outlet(coordinator: InvisOutletDeviceCoordinator) -> None:
     coordinator.async_expect_restart()
 
 
+async def calibrate_occupancy(coordinator: InvisOutletDeviceCoordinator) -> None:
+    """Measure the empty room for as long as the calibration duration says."""
+    local = coordinator.config_entry.runtime_data.local
+    await coordinator.client.calibrate_occupancy(
+        seconds=local.occupancy_calibration_seconds
+    )
+
+
 RESTART = InvisOutletButtonEntityDescription(
     key="restart",
     device_class=ButtonDeviceClass.RESTART,
@@ -60,9 +67,7 @@ DECO_BUTTONS: tuple[InvisOutletButtonEntityDescription, ...] = (
         key="calibrate_occupancy",
         translation_key="calibrate_occupancy",
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator: coordinator.client.calibrate_occupancy(
-            seconds=OCCUPANCY_CALIBRATION_SECONDS
-        ),
+        press_fn=calibrate_occupancy,
     ),
     InvisOutletButtonEntityDescription(
         key="reset_air_quality_calibration",

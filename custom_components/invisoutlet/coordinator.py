@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import logging
 
@@ -25,6 +25,7 @@ from .const import (
 )
 from .devices import async_sync_devices
 from .pyinvisoutlet import (
+    OCCUPANCY_CALIBRATION_SECONDS,
     DecoUpdateMethod,
     Device,
     DevicePart,
@@ -72,13 +73,22 @@ DECO_METHODS = {
 }
 
 
+@dataclass(slots=True)
+class LocalSettings:
+    """What Home Assistant keeps for the device, which the device does not store."""
+
+    # How long an occupancy calibration measures the empty room (30-60 s).
+    occupancy_calibration_seconds: int = OCCUPANCY_CALIBRATION_SECONDS
+
+
 @dataclass(frozen=True, slots=True)
 class InvisOutletRuntimeData:
-    """Everything one entry runs: the client and its two coordinators."""
+    """Everything one entry runs: the client, its two coordinators, local settings."""
 
     client: InvisOutlet
     device: InvisOutletDeviceCoordinator
     firmware: InvisOutletFirmwareCoordinator
+    local: LocalSettings = field(default_factory=LocalSettings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,15 @@ from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any, Concatenate
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
 from .coordinator import InvisOutletDeviceCoordinator
 from .entity import InvisOutletEntity
 from .pyinvisoutlet import (
+    MAX_NAME,
     FirmwareError,
+    InvalidNameError,
     InvisOutletConnectionError,
     InvisOutletError,
     InvisOutletTimeoutError,
@@ -54,6 +56,15 @@ def translated_error(err: InvisOutletError) -> HomeAssistantError:
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders={"error": bounded(str(err))},
+    )
+
+
+def invalid_name_error(err: InvalidNameError) -> ServiceValidationError:
+    """Return the translated error of a name the device is not sent."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=err.reason.value,
+        translation_placeholders={"max": str(MAX_NAME)},
     )
 
 

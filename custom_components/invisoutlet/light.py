@@ -21,6 +21,7 @@ from homeassistant.components.light import (  # type: ignore[attr-defined,unused
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import UndefinedType
 
 from .color_light import (
     FULL,
@@ -38,7 +39,7 @@ from .coordinator import InvisOutletConfigEntry
 from .deco_entities import async_add_deco_entities
 from .entity import InvisDecoEntity, InvisDecoEntityDescription
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import ColorEffect, DecoKind, DevicePart
+from .pyinvisoutlet import Accessory, ColorEffect, DecoKind, DevicePart
 
 # One command at a time: each waits for the InvisDeco to report its new state.
 PARALLEL_UPDATES = 1
@@ -141,9 +142,18 @@ class InvisDecoNightlightEntity(InvisDecoEntity, LightEntity):
     """The InvisDeco Pro's dimmable nightlight."""
 
     part = DevicePart.NIGHTLIGHT
+    shows = frozenset({DevicePart.NAMES})
     _attr_color_mode = ColorMode.BRIGHTNESS
     # Home Assistant only reads these class defaults; none is ever changed.
     _attr_supported_color_modes = {ColorMode.BRIGHTNESS}  # noqa: RUF012
+
+    @property
+    @override
+    def name(self) -> str | UndefinedType | None:
+        """Return the name the owner gave the nightlight on the device, if any."""
+        names = self.device.names
+        own = names.get(Accessory.NIGHTLIGHT) if names else None
+        return own or super().name
 
     @property
     def level(self) -> int:

@@ -41,7 +41,7 @@ from .models import (
     OutletStates,
     is_newer,
 )
-from .names import MAX_NAME, InvalidNameError, InvalidNameReason
+from .names import MAX_NAME, InvalidNameError, InvalidNameReason, checked_name
 from .ota import InstalledVersions, OtaPhase, OtaTimeouts
 from .probe import PROBE_ORDER, ProbeResult, probe
 from .transport import DEFAULT_PORTS, Transport, redirect_guard
@@ -99,6 +99,7 @@ __all__ = [
     "Setting",
     "Transport",
     "UpdateTarget",
+    "checked_name",
     "is_newer",
     "probe",
     "redirect_guard",
