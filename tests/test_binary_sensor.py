@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from unittest.mock import MagicMock, patch
 
 from homeassistant.const import (
@@ -212,3 +213,17 @@ async def test_mqtt_broker_connected_as_the_outlet_reports(
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert state_of(hass, MQTT) == shown
+
+
+@pytest.mark.usefixtures("every_entity_enabled")
+async def test_mqtt_broker_unknown_while_the_settings_do_not_say(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
+) -> None:
+    """Settings read without sys_prefs.mqtt: whether MQTT is on is unknown."""
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    mock_invisoutlet.configuration.return_value = replace(
+        configuration(), mqtt_enabled=None
+    )
+    await config_entry.runtime_data.device.async_refresh()
+    assert state_of(hass, MQTT) == STATE_UNAVAILABLE

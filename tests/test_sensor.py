@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from unittest.mock import MagicMock, patch
 
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, EntityCategory, Platform
@@ -249,9 +250,8 @@ async def test_outlet_reporting_no_address_has_no_ip_sensor(
     hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
 ) -> None:
     """Firmware without sys_prefs.internet gets no address sensor."""
-    settings = configuration()
-    mock_invisoutlet.configuration.return_value = type(settings)(
-        values=settings.values, mqtt_enabled=settings.mqtt_enabled
+    mock_invisoutlet.configuration.return_value = replace(
+        configuration(), ip_address=None
     )
     await set_up(hass, config_entry)
     assert hass.states.get(IP_ADDRESS) is None
