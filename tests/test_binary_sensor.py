@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from unittest.mock import MagicMock, patch
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    EntityCategory,
+    Platform,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -15,10 +22,20 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from .library_mock import Writes, deco_info, no_deco_info, push, sensor_readings
+from .common import DECO_SERIAL, SERIAL, get_device
+from .library_mock import (
+    Writes,
+    configuration,
+    deco_info,
+    no_deco_info,
+    push,
+    sensor_readings,
+)
 
 OCCUPANCY = "binary_sensor.invisdeco_0003c44076_occupancy"
 MOTION = "binary_sensor.invisdeco_0003c44076_motion"
+CALIBRATING = "binary_sensor.invisdeco_0003c44076_radar_calibrating"
+MQTT = "binary_sensor.invisoutlet_11a1f7000fe_mqtt_broker"
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +58,7 @@ async def show(hass: HomeAssistant, client: MagicMock, **readings: object) -> No
     await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("every_entity_enabled")
 async def test_radar_matches_the_snapshot(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -135,3 +153,77 @@ async def test_invisdeco_fitted_later_gets_its_radar_without_a_reload(
         MOTION,
         OCCUPANCY,
     ]
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_calibration_and_mqtt_are_diagnostics_disabled_by_default(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """Radar calibration on the InvisDeco, the MQTT broker on the outlet: hidden."""
+    entries = {
+        entity_id: (
+            entry.disabled_by is not None,
+            entry.entity_category,
+            entry.device_id,
+        )
+        for entity_id in (CALIBRATING, MQTT)
+        if (entry := entity_registry.async_get(entity_id)) is not None
+    }
+    assert entries == {
+        CALIBRATING: (
+            True,
+            EntityCategory.DIAGNOSTIC,
+            get_device(hass, DECO_SERIAL).id,
+        ),
+        MQTT: (True, EntityCategory.DIAGNOSTIC, get_device(hass, SERIAL).id),
+    }
+
+
+@pytest.mark.parametrize(
+    ("occupancy_state", "shown"),
+    [(4, STATE_ON), (5, STATE_ON), (6, STATE_ON), (0, STATE_OFF), (2, STATE_OFF)],
+)
+@pytest.mark.usefixtures("every_entity_enabled", "mocked_integration")
+async def test_radar_calibrating_while_occupancy_state_is_4_to_6(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock, occupancy_state: int, shown: str
+) -> None:
+    """occupancy_state 4, 5 and 6 are a calibration under way (protocol.md §6.16)."""
+    await show(hass, mock_invisoutlet, occupancy_state=occupancy_state)
+    assert state_of(hass, CALIBRATING) == shown
+
+
+@pytest.mark.parametrize(
+    ("outlet", "shown"),
+    [((False, False), STATE_OFF), ((True, False), STATE_OFF), ((True, True), STATE_ON)],
+    ids=["mqtt off", "broker not connected", "broker connected"],
+)
+@pytest.mark.usefixtures("every_entity_enabled")
+async def test_mqtt_broker_connected_as_the_outlet_reports(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    mock_invisoutlet: MagicMock,
+    outlet: tuple[bool, bool],
+    shown: str,
+) -> None:
+    """Connected only while MQTT is on and the outlet says its broker answers."""
+    mqtt, connected = outlet
+    mock_invisoutlet.configuration.return_value = configuration(mqtt=mqtt)
+    mock_invisoutlet.mqtt_connected.return_value = connected
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, MQTT) == shown
+
+
+@pytest.mark.usefixtures("every_entity_enabled")
+async def test_mqtt_broker_unknown_while_the_settings_do_not_say(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
+) -> None:
+    """Settings read without sys_prefs.mqtt: whether MQTT is on is unknown."""
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    mock_invisoutlet.configuration.return_value = replace(
+        configuration(), mqtt_enabled=None
+    )
+    await config_entry.runtime_data.device.async_refresh()
+    assert state_of(hass, MQTT) == STATE_UNAVAILABLE

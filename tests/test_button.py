@@ -8,7 +8,7 @@ import logging
 from unittest.mock import MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.button.const import SERVICE_PRESS
+from homeassistant.components.button import SERVICE_PRESS  # type: ignore[attr-defined,unused-ignore]
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError

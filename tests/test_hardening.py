@@ -13,7 +13,7 @@ import json
 from typing import Any
 from unittest.mock import MagicMock
 
-from homeassistant.components.update.const import ATTR_INSTALLED_VERSION
+from homeassistant.components.update import ATTR_INSTALLED_VERSION  # type: ignore[attr-defined,unused-ignore]
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er

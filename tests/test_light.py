@@ -13,10 +13,11 @@ from homeassistant.components.light import (  # type: ignore[attr-defined,unused
     ATTR_COLOR_TEMP_KELVIN,
     ATTR_EFFECT,
     ATTR_HS_COLOR,
+    ColorMode,
 )
-from homeassistant.components.light.const import ColorMode
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    ATTR_FRIENDLY_NAME,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -37,6 +38,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.invisoutlet.const import DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
+    AccessoryNames,
     ColorEffect,
     ColorLightState,
     Design,
@@ -640,6 +642,28 @@ async def test_nightlight_keeps_its_level_for_next_time(
 
 
 # Which InvisDeco ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("names", "shown"),
+    [
+        (((3, "Hall light"),), "InvisDeco 0003D44076 Hall light"),
+        ((), "InvisDeco 0003D44076 Nightlight"),
+    ],
+    ids=["named on the device", "not named"],
+)
+@pytest.mark.usefixtures("pro")
+async def test_nightlight_takes_the_name_it_has_on_the_device(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    mocked_integration: MockConfigEntry,
+    names: tuple[tuple[int, str], ...],
+    shown: str,
+) -> None:
+    """Like the outlets: the owner's name for accessory 3, else the translated one."""
+    mock_invisoutlet.accessory_names.return_value = AccessoryNames(names=names)
+    await mocked_integration.runtime_data.device.async_refresh()
+    assert state_of(hass, NIGHTLIGHT).attributes[ATTR_FRIENDLY_NAME] == shown
 
 
 @pytest.mark.usefixtures("mocked_integration")

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Iterator
 from unittest.mock import patch
 
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_IN_PROGRESS,
     ATTR_INSTALLED_VERSION,
     ATTR_LATEST_VERSION,

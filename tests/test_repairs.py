@@ -7,13 +7,10 @@ from http import HTTPStatus
 from typing import Any
 from unittest.mock import MagicMock, patch
 
-from homeassistant.components.repairs.websocket_api import (
-    RepairsFlowIndexView,
-    RepairsFlowResourceView,
-)
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -29,6 +26,8 @@ from .library_mock import configuration
 from .simulator import SimulatedDevice
 
 ISSUE_ID = "mqtt_discovery_{entry_id}"
+# The repairs API the frontend uses to run a fix flow.
+FIX_FLOWS = "/api/repairs/issues/fix"
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +71,7 @@ async def fix_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -
 async def start_repair_fix_flow(client: Any, issue_id: str) -> dict[str, Any]:
     """Start the fix flow of an issue (as HA core's repairs test helper does)."""
     response = await client.post(
-        RepairsFlowIndexView.url, json={"handler": DOMAIN, "issue_id": issue_id}
+        FIX_FLOWS, json={"handler": DOMAIN, "issue_id": issue_id}
     )
     assert response.status == HTTPStatus.OK
     result: dict[str, Any] = await response.json()
@@ -83,9 +82,7 @@ async def process_repair_fix_flow(
     client: Any, flow_id: str, json: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Answer a step of a fix flow (as HA core's repairs test helper does)."""
-    response = await client.post(
-        RepairsFlowResourceView.url.format(flow_id=flow_id), json=json
-    )
+    response = await client.post(f"{FIX_FLOWS}/{flow_id}", json=json)
     assert response.status == HTTPStatus.OK
     result: dict[str, Any] = await response.json()
     return result
@@ -173,6 +170,17 @@ async def test_fix_flow_offers_to_clear_discovery_or_keep_mqtt(
         ["clear_discovery", "keep_mqtt"],
     )
     assert menu["description_placeholders"] == {"title": "InvisOutlet 11A1F7000FE"}
+
+
+async def test_fix_flow_warns_that_clearing_removes_the_touch_pad_triggers(
+    hass: HomeAssistant,
+) -> None:
+    """The touch pads' MQTT device triggers go with the discovery: the user is told."""
+    strings = await async_get_translations(hass, "en", "issues", [DOMAIN])
+    step = f"component.{DOMAIN}.issues.mqtt_discovery.fix_flow.step.init"
+    assert "touch pads" in strings[f"{step}.description"]
+    assert "MQTT device triggers" in strings[f"{step}.description"]
+    assert "touch-pad triggers" in strings[f"{step}.menu_options.keep_mqtt"]
 
 
 async def test_clearing_asks_the_outlet_to_clear_its_discovery(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from unittest.mock import MagicMock, patch
 
-from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, Platform
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -15,8 +16,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from .common import SERIAL, get_device
 from .library_mock import (
     Writes,
+    configuration,
     deco_info,
     no_deco_info,
     prepare_pro,
@@ -31,6 +34,9 @@ HUMIDITY = f"{AURA}_humidity"
 ILLUMINANCE = f"{AURA}_illuminance"
 ACCURACY = f"{PRO}_air_quality_accuracy"
 RADAR_DISTANCE = f"{AURA}_radar_distance"
+CO2_ACCURACY = f"{PRO}_co2_accuracy"
+BVOC_ACCURACY = f"{PRO}_breath_voc_accuracy"
+IP_ADDRESS = "sensor.invisoutlet_11a1f7000fe_ip_address"
 # Enabled by default (the radar distance is not).
 AURA_SENSORS = {TEMPERATURE, HUMIDITY, ILLUMINANCE}
 PRO_SENSORS = {
@@ -207,6 +213,67 @@ async def test_unknown_air_quality_accuracy_is_unavailable(
     push(mock_invisoutlet, sensor_readings("sensors_pro", AQI_accuracy=7))
     await hass.async_block_till_done()
     assert state_of(hass, ACCURACY) == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("reported", "entity_id", "shown"),
+    [
+        ({"co2_accuracy": 0}, CO2_ACCURACY, "calibrating"),
+        ({"co2_accuracy": 3}, CO2_ACCURACY, "high"),
+        ({"bvoc_accuracy": 1}, BVOC_ACCURACY, "low"),
+        ({"bvoc_accuracy": 2}, BVOC_ACCURACY, "medium"),
+    ],
+)
+@pytest.mark.usefixtures("pro", "every_entity_enabled", "mocked_integration")
+async def test_co2_and_bvoc_accuracies_are_shown_by_name(
+    hass: HomeAssistant,
+    mock_invisoutlet: MagicMock,
+    reported: dict[str, int],
+    entity_id: str,
+    shown: str,
+) -> None:
+    """co2_accuracy and bvoc_accuracy read as the AQI's does."""
+    push(mock_invisoutlet, sensor_readings("sensors_pro", **reported))
+    await hass.async_block_till_done()
+    assert state_of(hass, entity_id) == shown
+
+
+@pytest.mark.usefixtures("pro", "mocked_integration")
+async def test_diagnostics_the_core_would_hide_are_disabled_by_default(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """The CO₂ and bVOC accuracies and the IP address exist, disabled."""
+    disabled = {
+        entity_id: (entry.disabled_by is not None, entry.entity_category)
+        for entity_id in (CO2_ACCURACY, BVOC_ACCURACY, IP_ADDRESS)
+        if (entry := entity_registry.async_get(entity_id)) is not None
+    }
+    assert disabled == dict.fromkeys(
+        (CO2_ACCURACY, BVOC_ACCURACY, IP_ADDRESS), (True, EntityCategory.DIAGNOSTIC)
+    )
+
+
+@pytest.mark.usefixtures("every_entity_enabled", "mocked_integration")
+async def test_ip_address_is_the_outlets_own_report(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """sys_prefs.internet.ip, shown on the outlet's device."""
+    entry = entity_registry.async_get(IP_ADDRESS)
+    assert entry is not None
+    assert entry.device_id == get_device(hass, SERIAL).id
+    assert state_of(hass, IP_ADDRESS) == "192.168.1.50"
+
+
+@pytest.mark.usefixtures("every_entity_enabled")
+async def test_outlet_reporting_no_address_has_no_ip_sensor(
+    hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
+) -> None:
+    """Firmware without sys_prefs.internet gets no address sensor."""
+    mock_invisoutlet.configuration.return_value = replace(
+        configuration(), ip_address=None
+    )
+    await set_up(hass, config_entry)
+    assert hass.states.get(IP_ADDRESS) is None
 
 
 async def test_offline_invisdeco_makes_only_its_own_entities_unavailable(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import logging
 from unittest.mock import MagicMock, patch
 
-from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE  # type: ignore[attr-defined,unused-ignore]
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_OFF,
@@ -55,8 +55,16 @@ SWITCHES = {
     f"switch.{AURA}_touch_control": STATE_ON,
     f"switch.{AURA}_magic_touch": STATE_ON,
     f"switch.{AURA}_motion_away_alert": STATE_OFF,
+    # The ring of the Aura's colour light is the device's light 5, "nightlight"
+    # (protocol.md §6.13): away mode can include it.
+    f"switch.{AURA}_away_mode_nightlight": STATE_ON,
 }
-NUMBERS = {f"number.{AURA}_indicator_brightness": "80"}
+NUMBERS = {
+    f"number.{AURA}_indicator_brightness": "80",
+    f"number.{AURA}_calibration_duration": "30",
+    f"number.{AURA}_away_min_brightness": "20",
+    f"number.{AURA}_away_max_brightness": "80",
+}
 # What only a Pro has besides: the air-quality colour and the nightlight's settings.
 PRO_SWITCHES = {
     f"switch.{PRO}_power_indicator": STATE_ON,
@@ -67,12 +75,16 @@ PRO_SWITCHES = {
     f"switch.{PRO}_adaptive_nightlight": STATE_ON,
     f"switch.{PRO}_occupancy_nightlight": STATE_OFF,
     f"switch.{PRO}_occupancy_override": STATE_OFF,
+    f"switch.{PRO}_away_mode_nightlight": STATE_ON,
 }
 PRO_NUMBERS = {
     f"number.{PRO}_indicator_brightness": "80",
     f"number.{PRO}_adaptive_min_level": "10",
     f"number.{PRO}_adaptive_max_level": "80",
     f"number.{PRO}_adaptive_sensitivity": "5",
+    f"number.{PRO}_calibration_duration": "30",
+    f"number.{PRO}_away_min_brightness": "20",
+    f"number.{PRO}_away_max_brightness": "80",
 }
 # Not a setting: the speed of the Aura's colour light effect.
 EFFECT_SPEED = f"number.{AURA}_effect_speed"
@@ -142,7 +154,7 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 async def test_an_aura_has_the_settings_of_its_leds_touch_pads_and_radar(
     hass: HomeAssistant,
 ) -> None:
-    """Four switches and a number, with the values the outlet reports."""
+    """Its LEDs, touch pads, radar and away settings, as the outlet reports them."""
     assert shown(hass) == SWITCHES | NUMBERS
 
 
@@ -151,14 +163,15 @@ async def test_an_aura_has_no_nightlight_or_air_quality_settings(
     hass: HomeAssistant,
 ) -> None:
     """The outlet reports them for an Aura too; it has no nightlight or air sensor."""
-    assert not [entity_id for entity_id in shown(hass) if "nightlight" in entity_id]
+    nightlight = [entity_id for entity_id in shown(hass) if "nightlight" in entity_id]
+    assert nightlight == [f"switch.{AURA}_away_mode_nightlight"]
     assert not [entity_id for entity_id in shown(hass) if "adaptive" in entity_id]
     assert not [entity_id for entity_id in shown(hass) if "air_quality" in entity_id]
 
 
 @pytest.mark.usefixtures("pro", "mocked_integration")
 async def test_a_pro_has_every_reported_setting(hass: HomeAssistant) -> None:
-    """Eight switches and four numbers, with the values the outlet reports."""
+    """Every setting the outlet reports, with its value."""
     assert shown(hass) == PRO_SWITCHES | PRO_NUMBERS
 
 
@@ -219,13 +232,14 @@ async def test_settings_not_read_at_setup_appear_once_read(
     assert state_of(hass, TOUCH_CONTROL) == STATE_ON
 
 
-async def test_an_outlet_without_invisdeco_has_no_settings(
+async def test_an_outlet_without_invisdeco_has_only_its_own_settings(
     hass: HomeAssistant, config_entry: MockConfigEntry, mock_invisoutlet: MagicMock
 ) -> None:
-    """The settings are the InvisDeco's: without one there is none to show."""
+    """The InvisDeco's settings need one; away mode's times are the outlet's."""
     mock_invisoutlet.outlet_info.return_value = no_deco_info()
     await set_up(hass, config_entry)
-    assert hass.states.async_entity_ids(Platform.NUMBER) == []
+    numbers = hass.states.async_entity_ids(Platform.NUMBER)
+    assert all(n.startswith("number.invisoutlet_11a1f7000fe_away_") for n in numbers)
     assert state_of(hass, TOUCH_CONTROL) is None
 
 

@@ -11,7 +11,10 @@ import sys
 from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.invisoutlet.helpers import FIRMWARE_ERROR_KEYS
-from custom_components.invisoutlet.pyinvisoutlet import FirmwareError
+from custom_components.invisoutlet.pyinvisoutlet import (
+    FirmwareError,
+    InvalidNameReason,
+)
 
 ROOT = Path(__file__).parent.parent
 INTEGRATION = ROOT / "custom_components" / "invisoutlet"
@@ -21,6 +24,11 @@ RAISED_KEYS = {
     "device_error",
     "device_mismatch",
     "humidity_out_of_range",
+    "maximum_below_minimum",
+    "minimum_above_maximum",
+    "name_control_character",
+    "name_empty",
+    "name_too_long",
     "no_update_available",
     "not_an_invisdeco",
     "ota_in_progress",
@@ -88,6 +96,7 @@ def test_every_error_a_user_can_see_is_translated() -> None:
     assert isinstance(exceptions, dict)
     assert set(FIRMWARE_ERROR_KEYS) == set(FirmwareError)
     assert set(FIRMWARE_ERROR_KEYS.values()) | RAISED_KEYS <= exceptions.keys()
+    assert {reason.value for reason in InvalidNameReason} <= exceptions.keys()
 
 
 def test_manifest_keys_are_ordered_as_hassfest_wants() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from unittest.mock import MagicMock, patch
 
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_IN_PROGRESS,
     ATTR_UPDATE_PERCENTAGE,
 )

@@ -15,9 +15,10 @@ from homeassistant.components.light import (  # type: ignore[attr-defined,unused
     ATTR_EFFECT,
     ATTR_HS_COLOR,
 )
-from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE  # type: ignore[attr-defined,unused-ignore]
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    ATTR_FRIENDLY_NAME,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -39,6 +40,7 @@ OCCUPANCY = "binary_sensor.invisdeco_0003c44076_occupancy"
 COLOR_LIGHT = "light.invisdeco_0003c44076_color_light"
 NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"
 EFFECT_SPEED = "number.invisdeco_0003c44076_effect_speed"
+OUTLET_2_NAME = "text.invisoutlet_11a1f7000fe_outlet_2_name"
 
 pytestmark = pytest.mark.usefixtures("init_integration")
 
@@ -258,3 +260,21 @@ async def test_nightlight_dimmed_in_home_assistant_is_dimmed_at_the_device(
         50,
     )
     assert state_of(hass, NIGHTLIGHT).attributes[ATTR_BRIGHTNESS] == 128
+
+
+async def test_outlet_renamed_in_home_assistant_is_renamed_at_the_device(
+    hass: HomeAssistant, simulator: InvisOutletSimulator
+) -> None:
+    """text.set_value stores the name on the device; the switch takes it too."""
+    await call(
+        hass,
+        Platform.TEXT,
+        SERVICE_SET_VALUE,
+        entity_id=OUTLET_2_NAME,
+        value="Kettle",
+    )
+
+    assert simulator.device.names == {1: "Floor lamp", 2: "Kettle", 3: "Nightlight"}
+    assert state_of(hass, OUTLET_2_NAME).state == "Kettle"
+    outlet = state_of(hass, OUTLET_2)
+    assert outlet.attributes[ATTR_FRIENDLY_NAME] == "InvisOutlet 11A1F7000FE Kettle"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiohttp import ClientSession
 from homeassistant.const import (
     CONF_HOST,
     CONF_PORT,
@@ -11,6 +12,7 @@ from homeassistant.const import (
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
@@ -27,7 +29,12 @@ from .coordinator import (
     InvisOutletFirmwareCoordinator,
     InvisOutletRuntimeData,
 )
-from .pyinvisoutlet import InvisOutlet, InvisOutletConnectionError, Transport
+from .pyinvisoutlet import (
+    InvisOutlet,
+    InvisOutletConnectionError,
+    Transport,
+    redirect_guard,
+)
 from .repairs import async_delete_entry_issues
 from .services import async_setup_services
 
@@ -40,6 +47,7 @@ PLATFORMS = [
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.TEXT,
     Platform.UPDATE,
 ]
 
@@ -52,12 +60,12 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) -> bool:
     """Connect to the outlet, read it once, and set up its entities."""
-    # No HTTP session is passed: Home Assistant's shared one follows redirects, and
-    # the library's own WebSocket session refuses them (only the outlet is talked to).
+    transport = Transport(entry.data[CONF_TRANSPORT])
     client = InvisOutlet(
         host=entry.data[CONF_HOST],
-        transport=Transport(entry.data[CONF_TRANSPORT]),
+        transport=transport,
         port=entry.data[CONF_PORT],
+        session=_async_session(hass, transport),
         request_timeout=REQUEST_TIMEOUT,
         backoff=RECONNECT_BACKOFF,
         serial=entry.unique_id,
@@ -94,6 +102,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: InvisOutletConfigEntry) 
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+def _async_session(hass: HomeAssistant, transport: Transport) -> ClientSession | None:
+    """Return a session of Home Assistant's for the WebSocket; raw TCP needs none.
+
+    Made for this entry (and detached when it unloads) with the library's redirect
+    guard: the shared session follows redirects, and the outlet's WebSocket must
+    never be taken to another host.
+    """
+    if transport is not Transport.WEBSOCKET:
+        return None
+    return async_create_clientsession(hass, trace_configs=[redirect_guard()])
 
 
 async def async_unload_entry(

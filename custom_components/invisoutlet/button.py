@@ -26,7 +26,6 @@ from .entity import (
     reports,
 )
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import OCCUPANCY_CALIBRATION_SECONDS
 
 # One command at a time: the outlet handles its requests one after another.
 PARALLEL_UPDATES = 1
@@ -45,6 +44,14 @@ async def restart_outlet(coordinator: InvisOutletDeviceCoordinator) -> None:
     """Restart the outlet; it goes away without an answer and comes back."""
     await coordinator.client.restart()
     coordinator.async_expect_restart()
+
+
+async def calibrate_occupancy(coordinator: InvisOutletDeviceCoordinator) -> None:
+    """Measure the empty room for as long as the calibration duration says."""
+    local = coordinator.config_entry.runtime_data.local
+    await coordinator.client.calibrate_occupancy(
+        seconds=local.occupancy_calibration_seconds
+    )
 
 
 RESTART = InvisOutletButtonEntityDescription(
@@ -67,9 +74,7 @@ DECO_BUTTONS: tuple[InvisOutletButtonEntityDescription, ...] = (
         # The radar's: where the faceplate reports occupancy (protocol.md §6.16).
         exists_fn=reports("occupancy_state"),
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator: coordinator.client.calibrate_occupancy(
-            seconds=OCCUPANCY_CALIBRATION_SECONDS
-        ),
+        press_fn=calibrate_occupancy,
     ),
     InvisOutletButtonEntityDescription(
         key="reset_air_quality_calibration",

@@ -26,6 +26,7 @@ from .const import (
 )
 from .devices import async_sync_devices
 from .pyinvisoutlet import (
+    OCCUPANCY_CALIBRATION_SECONDS,
     DecoUpdateMethod,
     Device,
     DevicePart,
@@ -80,13 +81,22 @@ DECO_METHODS = {
 }
 
 
+@dataclass(slots=True)
+class LocalSettings:
+    """What Home Assistant keeps for the device, which the device does not store."""
+
+    # How long an occupancy calibration measures the empty room (30-60 s).
+    occupancy_calibration_seconds: int = OCCUPANCY_CALIBRATION_SECONDS
+
+
 @dataclass(frozen=True, slots=True)
 class InvisOutletRuntimeData:
-    """Everything one entry runs: the client and its two coordinators."""
+    """Everything one entry runs: the client, its two coordinators, local settings."""
 
     client: InvisOutlet
     device: InvisOutletDeviceCoordinator
     firmware: InvisOutletFirmwareCoordinator
+    local: LocalSettings = field(default_factory=LocalSettings)
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""The one helper every platform uses to add an InvisDeco's entities as they appear."""
+"""The helpers every platform uses to add its entities as they come to exist."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import DOMAIN
 from .coordinator import InvisOutletConfigEntry
 from .devices import async_sync_devices
-from .entity import InvisDecoEntity, InvisDecoEntityDescription
+from .entity import InvisDecoEntity, InvisDecoEntityDescription, InvisOutletEntity
 from .pyinvisoutlet import Device, DevicePart
 
 type DecoEntityTable = Iterable[
     tuple[Callable[..., InvisDecoEntity], Sequence[InvisDecoEntityDescription]]
+]
+type OutletEntityTable = Iterable[
+    tuple[Callable[..., InvisOutletEntity], Sequence[InvisDecoEntityDescription]]
 ]
 
 # What can make more of a faceplate's entities exist.
@@ -45,6 +48,64 @@ def async_add_deco_entities(
     adder = _DecoEntityAdder(entry, add_entities, tuple(table))
     adder.add_new()
     entry.async_on_unload(entry.runtime_data.device.async_add_listener(adder.updated))
+
+
+@callback
+def async_add_outlet_entities(
+    entry: InvisOutletConfigEntry,
+    add_entities: AddConfigEntryEntitiesCallback,
+    table: OutletEntityTable,
+) -> None:
+    """Add the outlet's entities of a table that exist now, and whenever more exist.
+
+    For what only some firmware reports (away mode, the address): an entity comes
+    once the outlet first reports it, and stays (unavailable while not reported).
+    """
+    adder = _OutletEntityAdder(entry, add_entities, tuple(table))
+    adder.add_new()
+    entry.async_on_unload(entry.runtime_data.device.async_add_listener(adder.updated))
+
+
+@dataclass
+class _OutletEntityAdder:
+    """Add the outlet's entities as the device tells that they exist."""
+
+    entry: InvisOutletConfigEntry
+    add_entities: AddConfigEntryEntitiesCallback
+    table: tuple[
+        tuple[Callable[..., InvisOutletEntity], Sequence[InvisDecoEntityDescription]],
+        ...,
+    ]
+    added: set[str] = field(default_factory=set)
+
+    @callback
+    def updated(self) -> None:
+        """Look for new entities when the settings may have made some exist."""
+        changed = self.entry.runtime_data.device.changed
+        if len(self.added) < self._size and (
+            changed is None or DevicePart.CONFIGURATION in changed
+        ):
+            self.add_new()
+
+    @property
+    def _size(self) -> int:
+        """Return how many entities the table can make."""
+        return sum(len(descriptions) for _, descriptions in self.table)
+
+    @callback
+    def add_new(self) -> None:
+        """Add the entities that exist now and were not added yet."""
+        coordinator = self.entry.runtime_data.device
+        device = coordinator.data
+        new = [
+            entity_type(coordinator=coordinator, description=description)
+            for entity_type, descriptions in self.table
+            for description in descriptions
+            if description.key not in self.added and description.exists_fn(device)
+        ]
+        if new:
+            self.added.update(entity.entity_description.key for entity in new)
+            self.add_entities(new)
 
 
 @dataclass

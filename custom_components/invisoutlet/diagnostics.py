@@ -13,11 +13,13 @@ from homeassistant.core import HomeAssistant
 from .coordinator import InvisOutletConfigEntry
 
 # Everything that identifies the device, the home or where it is: discovery keys
-# hold the zeroconf name (it carries the serial); names are the ones the owner gave.
+# hold the zeroconf name (it carries the serial); names are the ones the owner gave;
+# the outlet's own address is the host's.
 TO_REDACT = {
     CONF_HOST,
     "discovery_keys",
     "foreign_serial",
+    "ip_address",
     "mac",
     "names",
     "serial",

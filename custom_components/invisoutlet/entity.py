@@ -10,6 +10,7 @@ from time import monotonic
 from typing import ClassVar, override
 
 from homeassistant.core import callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -17,12 +18,12 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import InvisOutletDeviceCoordinator
 from .pyinvisoutlet import (
+    AnySetting,
     DecoKind,
     DecoModule,
     Device,
     DeviceConfiguration,
     DevicePart,
-    Setting,
 )
 
 # What every entity shows depends on: whether the outlet and its faceplate are there.
@@ -180,9 +181,12 @@ class InvisDecoEntityDescription(EntityDescription):
 
 @dataclass(frozen=True, kw_only=True)
 class SettingEntityDescription(InvisDecoEntityDescription):
-    """Describes one setting of the InvisDeco (acc_prefs): a switch or a number."""
+    """Describes one setting of the device (acc_prefs): a switch or a number."""
 
-    setting: Setting
+    setting: AnySetting
+    # A minimum is never set above its maximum, nor a maximum below its minimum.
+    at_most: AnySetting | None = None
+    at_least: AnySetting | None = None
 
     def value_fn(self, settings: DeviceConfiguration) -> int | None:
         """Return the value the device reports for this setting."""
@@ -202,8 +206,8 @@ class SettingEntityDescription(InvisDecoEntityDescription):
         )
 
 
-class InvisDecoSettingEntity(InvisDecoEntity):
-    """A setting of the InvisDeco, as the outlet last reported it."""
+class InvisOutletSettingEntity(InvisOutletEntity):
+    """A setting of the device, as the outlet last reported it."""
 
     part = DevicePart.CONFIGURATION
     entity_description: SettingEntityDescription
@@ -221,10 +225,39 @@ class InvisDecoSettingEntity(InvisDecoEntity):
         return None if settings is None else self.entity_description.value_fn(settings)
 
     async def async_change(self, value: int) -> None:
-        """Send this setting alone; the outlet never pushes settings: read them back."""
+        """Send this setting; the outlet never pushes settings: read them back."""
+        self._check_bounds(value)
         client = self.coordinator.client
         await client.configure(changes={self.entity_description.setting: value})
         await client.configuration()
+
+    def _check_bounds(self, value: int) -> None:
+        """Refuse a minimum above its maximum, or a maximum below its minimum."""
+        description = self.entity_description
+        maximum = self._reported(description.at_most)
+        if maximum is not None and value > maximum:
+            raise _out_of_bounds("minimum_above_maximum", value, maximum)
+        minimum = self._reported(description.at_least)
+        if minimum is not None and value < minimum:
+            raise _out_of_bounds("maximum_below_minimum", value, minimum)
+
+    def _reported(self, setting: AnySetting | None) -> int | None:
+        """Return what the outlet reports for another setting, if any."""
+        settings = self.device.configuration
+        return None if settings is None or setting is None else settings.get(setting)
+
+
+class InvisDecoSettingEntity(InvisOutletSettingEntity, InvisDecoEntity):
+    """A setting of the InvisDeco: only there while it is attached and online."""
+
+
+def _out_of_bounds(key: str, value: int, limit: int) -> ServiceValidationError:
+    """Return the error of a value on the wrong side of its counterpart."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"value": str(value), "limit": str(limit)},
+    )
 
 
 def has_nightlight(device: Device) -> bool:

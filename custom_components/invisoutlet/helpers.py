@@ -13,8 +13,10 @@ from .const import DOMAIN
 from .coordinator import InvisOutletDeviceCoordinator
 from .entity import InvisOutletEntity
 from .pyinvisoutlet import (
+    MAX_NAME,
     FirmwareError,
     InvalidDesignError,
+    InvalidNameError,
     InvisOutletConnectionError,
     InvisOutletError,
     InvisOutletTimeoutError,
@@ -85,6 +87,15 @@ def invalid_design(err: InvalidDesignError) -> ServiceValidationError:
         translation_domain=DOMAIN,
         translation_key=f"design_{err.reason.value}",
         translation_placeholders={"value": bounded(str(err.value))},
+    )
+
+
+def invalid_name_error(err: InvalidNameError) -> ServiceValidationError:
+    """Return the translated error of a name the device is not sent."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=err.reason.value,
+        translation_placeholders={"max": str(MAX_NAME)},
     )
 
 

@@ -20,6 +20,7 @@ from homeassistant.helpers.entity_platform import (
     AddConfigEntryEntitiesCallback,
     async_get_current_platform,
 )
+from homeassistant.helpers.typing import UndefinedType
 
 from .color_light import (
     DEFAULT_KELVIN,
@@ -43,6 +44,7 @@ from .light_effects import EFFECTS, SHOWS_COLORS, effect_name, turned_on
 from .pyinvisoutlet import (
     MAX_KELVIN,
     MIN_KELVIN,
+    Accessory,
     ColorEffect,
     ColorLightState,
     DecoKind,
@@ -97,9 +99,18 @@ class InvisDecoNightlightEntity(InvisDecoEntity, LightEntity):
     """The InvisDeco Pro's dimmable nightlight."""
 
     part = DevicePart.NIGHTLIGHT
+    shows = frozenset({DevicePart.NAMES})
     _attr_color_mode = ColorMode.BRIGHTNESS
     # Home Assistant only reads these class defaults; none is ever changed.
     _attr_supported_color_modes = {ColorMode.BRIGHTNESS}  # noqa: RUF012
+
+    @property
+    @override
+    def name(self) -> str | UndefinedType | None:
+        """Return the name the owner gave the nightlight on the device, if any."""
+        names = self.device.names
+        own = names.get(Accessory.NIGHTLIGHT) if names else None
+        return own or super().name
 
     @property
     def level(self) -> int:

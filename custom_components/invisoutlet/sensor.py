@@ -1,4 +1,4 @@
-"""The InvisDeco's measurements: climate, air quality, light and radar distance."""
+"""The InvisDeco's measurements and their accuracies; the outlet's address."""
 
 from __future__ import annotations
 
@@ -26,14 +26,20 @@ from homeassistant.helpers.typing import StateType
 
 from .const import PARTS_PER_MILLION
 from .coordinator import InvisOutletConfigEntry
-from .deco_entities import async_add_deco_entities
-from .entity import InvisDecoEntity, InvisDecoEntityDescription, reports
+from .deco_entities import async_add_deco_entities, async_add_outlet_entities
+from .entity import (
+    InvisDecoEntity,
+    InvisDecoEntityDescription,
+    InvisOutletEntity,
+    reports,
+)
 from .pyinvisoutlet import DevicePart, SensorReadings
 
 # Read only: the coordinator reads and takes pushes for every entity.
 PARALLEL_UPDATES = 0
 
-# AQI_accuracy: 0 while the air-quality sensor calibrates, then 1 worst to 3 best.
+# An accuracy (AQI, CO₂, bVOC): 0 while the air-quality sensor calibrates, then 1
+# worst to 3 best.
 ACCURACY = ("calibrating", "low", "medium", "high")
 
 
@@ -46,9 +52,8 @@ class InvisDecoSensorEntityDescription(
     value_fn: Callable[[SensorReadings], StateType]
 
 
-def accuracy(readings: SensorReadings) -> str | None:
-    """Return the air-quality accuracy as an option; None for an unknown value."""
-    value = readings.aqi_accuracy
+def accuracy(value: float | None) -> str | None:
+    """Return an accuracy as an option; None for an unknown value."""
     if value is None or value not in range(len(ACCURACY)):
         return None
     return ACCURACY[int(value)]
@@ -140,7 +145,47 @@ SENSOR_DESCRIPTIONS: tuple[InvisDecoSensorEntityDescription, ...] = (
         options=list(ACCURACY),
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=reports("aqi_accuracy"),
-        value_fn=accuracy,
+        value_fn=lambda readings: accuracy(readings.aqi_accuracy),
+    ),
+    # The same sensor's estimates: their accuracies mostly follow the AQI's.
+    InvisDecoSensorEntityDescription(
+        key="co2_accuracy",
+        translation_key="co2_accuracy",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(ACCURACY),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reports("co2_accuracy"),
+        value_fn=lambda readings: accuracy(readings.co2_accuracy),
+    ),
+    InvisDecoSensorEntityDescription(
+        key="bvoc_accuracy",
+        translation_key="bvoc_accuracy",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(ACCURACY),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reports("bvoc_accuracy"),
+        value_fn=lambda readings: accuracy(readings.bvoc_accuracy),
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvisOutletSensorEntityDescription(
+    SensorEntityDescription, InvisDecoEntityDescription
+):
+    """Describes a sensor of the outlet that only some firmware reports."""
+
+
+# The outlet's address: Home Assistant knows it already; for those who look.
+IP_ADDRESS = InvisOutletSensorEntityDescription(
+    key="ip_address",
+    translation_key="ip_address",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    exists_fn=lambda device: (
+        device.configuration is not None and device.configuration.ip_address is not None
     ),
 )
 
@@ -150,7 +195,10 @@ async def async_setup_entry(
     entry: InvisOutletConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a sensor for each reading the InvisDeco reports, as it reports it."""
+    """Add a sensor for each reading the InvisDeco reports, and the address."""
+    async_add_outlet_entities(
+        entry, async_add_entities, [(InvisOutletAddressEntity, (IP_ADDRESS,))]
+    )
     async_add_deco_entities(
         entry, async_add_entities, [(InvisDecoSensorEntity, SENSOR_DESCRIPTIONS)]
     )
@@ -173,4 +221,23 @@ class InvisDecoSensorEntity(InvisDecoEntity, SensorEntity):
     @override
     def reported(self) -> bool:
         """Return whether the InvisDeco vouches for the reading."""
+        return self.native_value is not None
+
+
+class InvisOutletAddressEntity(InvisOutletEntity, SensorEntity):
+    """The outlet's IP address on its network, as it reports it."""
+
+    part = DevicePart.CONFIGURATION
+
+    @property
+    @override
+    def native_value(self) -> str | None:
+        """Return the address the outlet reports."""
+        settings = self.device.configuration
+        return None if settings is None else settings.ip_address
+
+    @property
+    @override
+    def reported(self) -> bool:
+        """Return whether the outlet reports its address."""
         return self.native_value is not None

@@ -1,4 +1,4 @@
-"""The InvisOutlet's two outlets, and the InvisDeco's settings that are on or off."""
+"""The InvisOutlet's two outlets and away mode, and the settings that are on or off."""
 
 from __future__ import annotations
 
@@ -18,16 +18,17 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import UndefinedType
 
 from .coordinator import InvisOutletConfigEntry
-from .deco_entities import async_add_deco_entities
+from .deco_entities import async_add_deco_entities, async_add_outlet_entities
 from .entity import (
     InvisDecoSettingEntity,
     InvisOutletEntity,
+    InvisOutletSettingEntity,
     SettingEntityDescription,
     has_nightlight,
     reports,
 )
 from .helpers import invisoutlet_action
-from .pyinvisoutlet import DevicePart, Outlet, Setting
+from .pyinvisoutlet import AwaySetting, DevicePart, Outlet, Setting
 
 # One command at a time: each waits for the outlet to report its new state.
 PARALLEL_UPDATES = 1
@@ -123,19 +124,54 @@ SETTING_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
 )
 
 
+# Away mode switches the outlets (and the nightlight) at random while nobody is home:
+# on and off, and which outlets take part, are the outlet's.
+AWAY_SWITCHES: tuple[InvisDecoSettingSwitchEntityDescription, ...] = (
+    InvisDecoSettingSwitchEntityDescription(
+        key="away_mode",
+        translation_key="away_mode",
+        setting=AwaySetting.ENABLED,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="away_mode_outlet_1",
+        translation_key="away_mode_outlet_1",
+        entity_category=EntityCategory.CONFIG,
+        setting=AwaySetting.OUTLET_1,
+    ),
+    InvisDecoSettingSwitchEntityDescription(
+        key="away_mode_outlet_2",
+        translation_key="away_mode_outlet_2",
+        entity_category=EntityCategory.CONFIG,
+        setting=AwaySetting.OUTLET_2,
+    ),
+)
+# Whether the nightlight takes part is the InvisDeco's.
+AWAY_NIGHTLIGHT = InvisDecoSettingSwitchEntityDescription(
+    key="away_mode_nightlight",
+    translation_key="away_mode_nightlight",
+    entity_category=EntityCategory.CONFIG,
+    setting=AwaySetting.NIGHTLIGHT,
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: InvisOutletConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add both outlets, and the settings the InvisDeco's outlet reports."""
+    """Add both outlets, and the settings the outlet reports."""
     coordinator = entry.runtime_data.device
     async_add_entities(
         InvisOutletSwitchEntity(coordinator=coordinator, description=description)
         for description in OUTLET_SWITCHES
     )
+    async_add_outlet_entities(
+        entry, async_add_entities, [(InvisOutletSettingSwitchEntity, AWAY_SWITCHES)]
+    )
     async_add_deco_entities(
-        entry, async_add_entities, [(InvisDecoSettingSwitchEntity, SETTING_SWITCHES)]
+        entry,
+        async_add_entities,
+        [(InvisDecoSettingSwitchEntity, (*SETTING_SWITCHES, AWAY_NIGHTLIGHT))],
     )
 
 
@@ -180,8 +216,8 @@ class InvisOutletSwitchEntity(InvisOutletEntity, SwitchEntity):
         )
 
 
-class InvisDecoSettingSwitchEntity(InvisDecoSettingEntity, SwitchEntity):
-    """A setting of the InvisDeco that is on or off."""
+class InvisOutletSettingSwitchEntity(InvisOutletSettingEntity, SwitchEntity):
+    """A setting of the device that is on or off."""
 
     entity_description: InvisDecoSettingSwitchEntityDescription
 
@@ -203,3 +239,9 @@ class InvisDecoSettingSwitchEntity(InvisDecoSettingEntity, SwitchEntity):
     async def async_turn_off(self, /, **kwargs: Any) -> None:
         """Switch the setting off; the state is what the outlet then reports."""
         await self.async_change(0)
+
+
+class InvisDecoSettingSwitchEntity(
+    InvisOutletSettingSwitchEntity, InvisDecoSettingEntity
+):
+    """A setting of the InvisDeco that is on or off."""

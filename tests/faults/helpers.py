@@ -8,7 +8,7 @@ from pathlib import Path
 import socket
 from typing import Any
 
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_IN_PROGRESS,
     ATTR_INSTALLED_VERSION,
     ATTR_UPDATE_PERCENTAGE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_IN_PROGRESS,
     ATTR_INSTALLED_VERSION,
 )

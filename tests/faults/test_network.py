@@ -6,7 +6,7 @@ import asyncio
 import logging
 from unittest.mock import patch
 
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_INSTALLED_VERSION,
 )
 from homeassistant.config_entries import (

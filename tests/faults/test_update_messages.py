@@ -6,7 +6,7 @@ from collections.abc import Callable
 import logging
 from typing import Any
 
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_INSTALLED_VERSION,
     ATTR_UPDATE_PERCENTAGE,
 )

@@ -77,6 +77,8 @@ RANGES = [
     ("occupancy_state", "occupancy_state", 0, 255),
     ("movement_energy", "movement_energy", 0, 1_000_000),
     ("aqi_accuracy", "AQI_accuracy", 0, 3),
+    ("co2_accuracy", "co2_accuracy", 0, 3),
+    ("bvoc_accuracy", "bvoc_accuracy", 0, 3),
 ]
 # Extremes no sensor reports: reading, key, value.
 IMPOSSIBLE = [
@@ -105,6 +107,8 @@ IMPOSSIBLE = [
     ("movement_energy", "movement_energy", 1_000_001),
     ("aqi_accuracy", "AQI_accuracy", -1),
     ("aqi_accuracy", "AQI_accuracy", 4),
+    ("co2_accuracy", "co2_accuracy", 4),
+    ("bvoc_accuracy", "bvoc_accuracy", -1),
 ] + [(name, key, extreme) for name, key, _, _ in RANGES for extreme in (1e308, -1e308)]
 
 
@@ -305,6 +309,16 @@ def test_aqi_accuracy_needs_no_validity_flag() -> None:
 
     assert sensors.aqi is None
     assert sensors.aqi_accuracy == 3.0
+
+
+def test_co2_and_bvoc_accuracies_are_read_like_the_aqi_accuracy() -> None:
+    """co2_accuracy and bvoc_accuracy: 0 calibrating to 3 best, no validity flag."""
+    sensors = SensorReadings.from_args(
+        readings(aqi_valid=0, co2_accuracy="1", bvoc_accuracy=2)
+    )
+
+    assert (sensors.co2_accuracy, sensors.bvoc_accuracy) == (1.0, 2.0)
+    assert {"co2_accuracy", "bvoc_accuracy"} <= sensors.reported
 
 
 def test_sensors_ignore_keys_they_do_not_know() -> None:

@@ -14,11 +14,16 @@ import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     OCCUPANCY_CALIBRATION_SECONDS,
+    Accessory,
+    AccessoryNames,
+    AwaySetting,
     Backoff,
     CallbackName,
     ColorEffect,
     ColorLightState,
     DecoUpdateMethod,
+    InvalidNameError,
+    InvalidNameReason,
     InvisOutlet,
     InvisOutletCommandError,
     InvisOutletConnectionError,
@@ -278,6 +283,101 @@ async def test_configure_refused_raises(client: InvisOutlet) -> None:
         InvisOutletCommandError, match="refused a change of its settings"
     ):
         await client.configure(changes={Setting.MOTION_AWAY: True})
+
+
+async def test_configure_sends_away_mode_whole_as_last_read(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """2 [{acc_prefs: {homeAwayMode: {...}}}]: every key read, the change in it."""
+    away = dict(simulator.device.configuration["acc_prefs"]["homeAwayMode"])
+    await client.update()
+
+    await client.configure(changes={AwaySetting.ENABLED: True})
+
+    assert await args_of(simulator, CallbackName.CONFIGURE) == [
+        {"acc_prefs": {"homeAwayMode": away | {"enabled": 1}}}
+    ]
+    configuration = await client.configuration()
+    assert configuration.get(AwaySetting.ENABLED) == 1
+    assert configuration.get(AwaySetting.MAX_ON_DURATION) == away["maxOnDuration"]
+
+
+# Names (4) --------------------------------------------------------------------------
+
+
+async def test_set_accessory_name_sends_it_with_the_names_read(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """4 [{accessory, name}, ...]: the new name among the others, as in [DOC]."""
+    await client.update()
+
+    await client.set_accessory_name(accessory=Accessory.BOTTOM_OUTLET, name=" Kettle ")
+
+    assert await args_of(simulator, CallbackName.SET_ACCESSORY_NAMES) == [
+        {"accessory": 1, "name": "Floor lamp"},
+        {"accessory": 2, "name": "Kettle"},
+        {"accessory": 3, "name": "Nightlight"},
+    ]
+    assert await client.accessory_names() == AccessoryNames(
+        names=((1, "Floor lamp"), (2, "Kettle"), (3, "Nightlight"))
+    )
+
+
+async def test_set_accessory_name_before_any_read_sends_it_alone(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """No names known yet: only the one given."""
+    await client.set_accessory_name(accessory=Accessory.NIGHTLIGHT, name="Hall")
+
+    assert await args_of(simulator, CallbackName.SET_ACCESSORY_NAMES) == [
+        {"accessory": 3, "name": "Hall"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", InvalidNameReason.EMPTY),
+        ("   ", InvalidNameReason.EMPTY),
+        ("x" * 33, InvalidNameReason.TOO_LONG),
+        ("Desk\nlamp", InvalidNameReason.CONTROL_CHARACTER),
+        ("Desk\u202elamp", InvalidNameReason.CONTROL_CHARACTER),
+    ],
+    ids=["empty", "blank", "33 characters", "newline", "bidi override"],
+)
+async def test_set_accessory_name_refuses_a_name_before_sending(
+    client: InvisOutlet,
+    simulator: InvisOutletSimulator,
+    name: str,
+    reason: InvalidNameReason,
+) -> None:
+    """Empty, longer than 32 characters or with control characters: nothing sent."""
+    with pytest.raises(InvalidNameError) as caught:
+        await client.set_accessory_name(accessory=Accessory.TOP_OUTLET, name=name)
+
+    assert caught.value.reason is reason
+    assert simulator.requests_for(CallbackName.SET_ACCESSORY_NAMES) == []
+
+
+async def test_set_accessory_name_of_32_characters_is_sent(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """32 characters, accents and all, is a name."""
+    name = "Lampe de l'entrée " + "é" * 14
+
+    await client.set_accessory_name(accessory=Accessory.TOP_OUTLET, name=name)
+
+    assert (await client.accessory_names()).get(Accessory.TOP_OUTLET) == name
+
+
+@with_faults(puback_zero={CallbackName.SET_ACCESSORY_NAMES})
+async def test_set_accessory_name_refused_raises(client: InvisOutlet) -> None:
+    """PUBACK 0 to 4 is a command error."""
+    with pytest.raises(
+        InvisOutletCommandError,
+        match="refused a change of the outlet and nightlight names",
+    ):
+        await client.set_accessory_name(accessory=Accessory.TOP_OUTLET, name="Fan")
 
 
 # Restarts -------------------------------------------------------------------------

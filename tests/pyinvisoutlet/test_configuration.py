@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import (
+    AwaySetting,
     DeviceConfiguration,
     InvisOutletProtocolError,
     Setting,
@@ -69,7 +70,22 @@ EXPECTED = DeviceConfiguration(
         (Setting.OCCUPANCY_OVERRIDE, 0),
     ),
     mqtt_enabled=True,
+    away=((AwaySetting.ENABLED, 0), (AwaySetting.MIN_BRIGHTNESS, 20)),
+    ip_address="192.168.1.50",
 )
+# Away mode as the device reports it in full (protocol.md §6.2).
+AWAY_MODE: dict[str, int] = {
+    "enabled": 0,
+    "outlet1Enabled": 1,
+    "outlet2Enabled": 0,
+    "nightlightEnabled": 1,
+    "minBrightness": 20,
+    "maxBrightness": 80,
+    "minOnDuration": 30,
+    "maxOnDuration": 120,
+    "minOffDuration": 30,
+    "maxOffDuration": 120,
+}
 
 
 # The credentials first, as a device may order them: a cut-short quote would show them.
@@ -245,10 +261,12 @@ def test_configuration_wrapped_in_a_list_is_read(args: list[Any]) -> None:
 
 
 def test_configuration_with_settings_that_are_not_an_object_has_none() -> None:
-    """acc_prefs that is not an object: no setting; whether MQTT is on still read."""
+    """acc_prefs that is not an object: no setting; MQTT and the address still read."""
     configuration = DeviceConfiguration.from_args({**SETTINGS, "acc_prefs": [1, 2]})
 
-    assert configuration == DeviceConfiguration(values=(), mqtt_enabled=True)
+    assert configuration == DeviceConfiguration(
+        values=(), mqtt_enabled=True, ip_address="192.168.1.50"
+    )
 
 
 @pytest.mark.parametrize("system", ["on", [1], 5], ids=repr)
@@ -272,6 +290,94 @@ def test_setting_that_is_not_an_integer_is_warned_about_once(
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1
     assert "pmIndicatorBrightness" in warnings[0]
+
+
+# Away mode -------------------------------------------------------------------------
+
+
+def test_configuration_reads_every_setting_of_away_mode() -> None:
+    """The ten keys of homeAwayMode are settings, each named by its device key."""
+    configuration = DeviceConfiguration.from_args(settings(homeAwayMode=AWAY_MODE))
+
+    assert {setting: configuration.get(setting) for setting in AwaySetting} == {
+        setting: AWAY_MODE[setting.value] for setting in AwaySetting
+    }
+    assert set(AwaySetting) <= configuration.reported
+
+
+def test_away_mode_the_device_does_not_report_has_no_setting() -> None:
+    """Firmware without homeAwayMode reports none of its settings."""
+    configuration = DeviceConfiguration.from_args(settings(homeAwayMode=None))
+
+    assert configuration.away == ()
+    assert configuration.get(AwaySetting.ENABLED) is None
+
+
+def test_away_mode_that_is_not_an_object_loses_only_itself(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A homeAwayMode that is a list: no away setting, one warning, the rest kept."""
+    configuration = DeviceConfiguration.from_args(settings(homeAwayMode=[1, 0]))
+
+    assert configuration.away == ()
+    assert configuration.values == EXPECTED.values
+    assert "homeAwayMode that is not an object" in caplog.text
+
+
+def test_away_setting_that_is_not_an_integer_is_left_out() -> None:
+    """One unreadable away setting is left out; the rest of away mode is kept."""
+    configuration = DeviceConfiguration.from_args(
+        settings(homeAwayMode={**AWAY_MODE, "minOnDuration": "soon"})
+    )
+
+    assert AwaySetting.MIN_ON_DURATION not in configuration.reported
+    assert configuration.get(AwaySetting.MAX_ON_DURATION) == 120
+
+
+def test_every_away_setting_is_named_by_its_device_key() -> None:
+    """Each AwaySetting's value is a key of homeAwayMode (protocol.md §6.2)."""
+    assert {setting.value for setting in AwaySetting} == set(AWAY_MODE)
+
+
+# The outlet's address --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ip", "expected"),
+    [
+        ("192.168.1.50", "192.168.1.50"),
+        (" 10.0.0.7 ", "10.0.0.7"),
+        ("fe80::1", "fe80::1"),
+    ],
+    ids=repr,
+)
+def test_configuration_reads_the_outlets_address(ip: str, expected: str) -> None:
+    """sys_prefs.internet.ip, IPv4 or IPv6, is the outlet's address."""
+    args = copy.deepcopy(SETTINGS)
+    args["sys_prefs"]["internet"]["ip"] = ip
+
+    assert DeviceConfiguration.from_args(args).ip_address == expected
+
+
+@pytest.mark.parametrize(
+    "ip", ["router", "999.1.1.1", 3232235826, ["192.168.1.50"], "1" * 100], ids=repr
+)
+def test_address_that_is_not_an_ip_address_is_unknown(ip: Any) -> None:
+    """Anything but an IP address is left out; MQTT and the settings are kept."""
+    args = copy.deepcopy(SETTINGS)
+    args["sys_prefs"]["internet"]["ip"] = ip
+
+    configuration = DeviceConfiguration.from_args(args)
+
+    assert configuration.ip_address is None
+    assert configuration.mqtt_enabled is True
+
+
+def test_configuration_keeps_no_dns_server() -> None:
+    """Only the address is read from sys_prefs.internet."""
+    configuration = DeviceConfiguration.from_args(SETTINGS)
+
+    assert "192.168.1.1" not in repr(configuration)
 
 
 # MQTT -----------------------------------------------------------------------------
@@ -378,6 +484,42 @@ def test_configure_args_change_only_the_settings_given() -> None:
     )
 
     assert args == [{"acc_prefs": {"pmIndicatorBrightness": 40, "capacitiveCtrl": 0}}]
+
+
+def test_configure_args_send_away_mode_whole_with_the_change() -> None:
+    """The reported homeAwayMode goes whole, with the changed keys in it."""
+    current = DeviceConfiguration.from_args(settings(homeAwayMode=AWAY_MODE))
+
+    args = configure_args(
+        {AwaySetting.ENABLED: True, AwaySetting.MAX_BRIGHTNESS: 60}, current
+    )
+
+    assert args == [
+        {"acc_prefs": {"homeAwayMode": AWAY_MODE | {"enabled": 1, "maxBrightness": 60}}}
+    ]
+
+
+def test_configure_args_send_only_the_away_change_when_none_was_read() -> None:
+    """Nothing reported to merge into: the change alone."""
+    args = configure_args({AwaySetting.NIGHTLIGHT: False})
+
+    assert args == [{"acc_prefs": {"homeAwayMode": {"nightlightEnabled": 0}}}]
+
+
+def test_configure_args_keep_other_settings_out_of_away_mode() -> None:
+    """A flat setting and an away setting: the flat one alone beside away mode."""
+    current = DeviceConfiguration.from_args(settings(homeAwayMode=AWAY_MODE))
+
+    args = configure_args({Setting.TOUCH_CONTROL: 0, AwaySetting.OUTLET_2: 1}, current)
+
+    assert args == [
+        {
+            "acc_prefs": {
+                "capacitiveCtrl": 0,
+                "homeAwayMode": AWAY_MODE | {"outlet2Enabled": 1},
+            }
+        }
+    ]
 
 
 def test_every_setting_is_named_by_its_device_key() -> None:

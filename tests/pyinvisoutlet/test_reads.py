@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import (
     AccessoryNames,
+    AwaySetting,
     CallbackName,
     ColorEffect,
     DecoKind,
@@ -283,7 +284,7 @@ async def test_configuration_in_either_placement(
 
     assert configuration.get(Setting.INDICATOR_BRIGHTNESS) == 80
     assert configuration.get(Setting.TOUCH_CONTROL) == 1
-    assert configuration.reported == set(Setting)
+    assert configuration.reported == set(Setting) | set(AwaySetting)
     assert configuration.mqtt_enabled is False
 
 

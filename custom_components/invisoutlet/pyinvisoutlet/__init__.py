@@ -6,8 +6,9 @@ methods and models, never callback numbers or raw messages.
 
 from .accessories import ColorLightState, Led, NightlightState, SensorReadings
 from .client import OCCUPANCY_CALIBRATION_SECONDS, InvisOutlet
-from .configuration import DeviceConfiguration, Setting
+from .configuration import AnySetting, AwaySetting, DeviceConfiguration, Setting
 from .const import (
+    Accessory,
     CallbackName,
     ColorEffect,
     DecoKind,
@@ -50,6 +51,7 @@ from .models import (
     OutletStates,
     is_newer,
 )
+from .names import MAX_NAME, InvalidNameError, InvalidNameReason, checked_name
 from .ota import InstalledVersions, OtaPhase, OtaTimeouts
 from .probe import PROBE_ORDER, ProbeResult, probe
 from .transport import DEFAULT_PORTS, Transport, redirect_guard
@@ -62,10 +64,14 @@ __all__ = [
     "DEFAULT_PORTS",
     "LED_COUNT",
     "MAX_KELVIN",
+    "MAX_NAME",
     "MIN_KELVIN",
     "OCCUPANCY_CALIBRATION_SECONDS",
     "PROBE_ORDER",
+    "Accessory",
     "AccessoryNames",
+    "AnySetting",
+    "AwaySetting",
     "Backoff",
     "CallbackName",
     "ColorEffect",
@@ -85,6 +91,8 @@ __all__ = [
     "InstalledVersions",
     "InvalidDesignError",
     "InvalidDesignReason",
+    "InvalidNameError",
+    "InvalidNameReason",
     "InvisOutlet",
     "InvisOutletCommandError",
     "InvisOutletConnectionError",
@@ -109,6 +117,7 @@ __all__ = [
     "Setting",
     "Transport",
     "UpdateTarget",
+    "checked_name",
     "is_newer",
     "probe",
     "redirect_guard",

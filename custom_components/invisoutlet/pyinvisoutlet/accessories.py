@@ -50,8 +50,11 @@ READINGS: dict[str, Reading] = {
     # An energy on an undocumented scale (> 0 is motion): never negative; 1e6 is a
     # generous ceiling far above the 0-100 of common presence radars.
     "movement_energy": Reading("movement_energy", "occupancy_valid", 0.0, 1e6),
-    # BSEC's accuracy: 0 calibrating, 1 worst to 3 best (§6.10).
+    # BSEC's accuracy: 0 calibrating, 1 worst to 3 best (§6.10); the CO₂ and bVOC
+    # estimates have their own, on the same scale.
     "aqi_accuracy": Reading("AQI_accuracy", None, 0.0, 3.0),
+    "co2_accuracy": Reading("co2_accuracy", None, 0.0, 3.0),
+    "bvoc_accuracy": Reading("bvoc_accuracy", None, 0.0, 3.0),
 }
 
 
@@ -72,6 +75,8 @@ class SensorReadings:
     occupancy_state: float | None = None
     movement_energy: float | None = None
     aqi_accuracy: float | None = None
+    co2_accuracy: float | None = None
+    bvoc_accuracy: float | None = None
 
     @classmethod
     def from_args(cls, args: object) -> Self:

@@ -10,8 +10,9 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from .accessories import ColorLightState, NightlightState, SensorReadings
-from .configuration import DeviceConfiguration, Setting, configure_args
+from .configuration import AnySetting, DeviceConfiguration, configure_args
 from .const import (
+    Accessory,
     CallbackName,
     ColorEffect,
     DecoUpdateMethod,
@@ -33,6 +34,7 @@ from .firmware import Firmware
 from .link import Backoff, Link, LinkListener, discard
 from .liveness import DECO_SILENCE_LIMIT, Silence
 from .models import AccessoryNames, FirmwareStatus, OutletInfo, OutletStates
+from .names import names_args
 from .ota import OtaTimeouts
 from .transport import Transport
 
@@ -355,9 +357,25 @@ class InvisOutlet:
             ColorLightState, CallbackName.SET_COLOR_LIGHT, design_args(design)
         )
 
-    async def configure(self, *, changes: Mapping[Setting, int | bool]) -> None:
-        """Change only these settings."""
-        await self._link.request(CallbackName.CONFIGURE, configure_args(changes))
+    async def configure(self, *, changes: Mapping[AnySetting, int | bool]) -> None:
+        """Change these settings; away mode's go with the rest of away mode as read."""
+        device = self._device
+        current = device.configuration if device is not None else None
+        await self._link.request(
+            CallbackName.CONFIGURE, configure_args(changes, current)
+        )
+
+    async def set_accessory_name(self, *, accessory: Accessory, name: str) -> None:
+        """Name an outlet or the nightlight on the device; the other names go along.
+
+        Raises InvalidNameError, before sending anything, for a name that is empty,
+        too long or holds control characters.
+        """
+        device = self._device
+        known = device.names if device is not None else None
+        await self._link.request(
+            CallbackName.SET_ACCESSORY_NAMES, names_args(known, accessory, name)
+        )
 
     async def restart(self) -> None:
         """Restart the outlet; it answers nothing and the link returns by itself."""

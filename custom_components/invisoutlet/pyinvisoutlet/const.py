@@ -111,6 +111,14 @@ class Outlet(IntEnum):
     BOTTOM = 2
 
 
+class Accessory(IntEnum):
+    """What the owner can name on the device (accessory ids, protocol.md §6.4)."""
+
+    TOP_OUTLET = 1
+    BOTTOM_OUTLET = 2
+    NIGHTLIGHT = 3
+
+
 class ColorEffect(IntEnum):
     """What the InvisDeco Aura's colour light shows."""
 

@@ -14,7 +14,7 @@ LOGGER = logging.getLogger(__package__)
 
 # Device text is bounded and cleaned before it can reach a log, a title or a state.
 MAX_TEXT = 64
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Values the firmware reports while a module is in a bad state (protocol.md §4.8).
 _UNKNOWN_TEXT = frozenset({"", "unknown"})
 _MAC = re.compile(r"[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}", re.IGNORECASE)
@@ -76,7 +76,7 @@ def _shown(value: object) -> str:
 def clean_text(value: str, limit: int = MAX_TEXT) -> str:
     """Return device text without control characters, cut to limit characters."""
     # Bounded work whatever arrives: 64 KiB messages bound the input already.
-    cleaned = _CONTROL.sub("", value).strip()
+    cleaned = CONTROL.sub("", value).strip()
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
