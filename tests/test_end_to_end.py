@@ -7,7 +7,7 @@ update/install and watch state_changed events until the install ends.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, redirect_stdout
 import dataclasses
 import datetime as dt
@@ -15,11 +15,13 @@ import io
 import itertools
 from pathlib import Path
 import socket
+import threading
 from typing import Any
 
 import aiohttp
 from homeassistant.const import __version__ as ha_version
 import pytest
+import pytest_socket
 
 from custom_components.invisoutlet.devices import web_interface_url
 from custom_components.invisoutlet.pyinvisoutlet import Transport
@@ -104,14 +106,13 @@ class HomeAssistantClient:
         ]
 
 
-@pytest.fixture
-def demo_settings(socket_enabled: None, tmp_path: Path) -> DemoSettings:
+def settings_in(folder: Path) -> DemoSettings:
     """Return the demo's settings: free ports, a fresh configuration folder."""
     # Each simulated outlet takes the next TCP and WebSocket port after the first.
     taken: set[int] = set()
-    outlets = len(DemoSettings(config_dir=tmp_path).outlets)
+    outlets = len(DemoSettings(config_dir=folder).outlets)
     return DemoSettings(
-        config_dir=tmp_path / "config",
+        config_dir=folder / "config",
         http_port=free_ports(1, taken),
         tcp_port=free_ports(outlets, taken),
         ws_port=free_ports(outlets, taken),
@@ -121,6 +122,45 @@ def demo_settings(socket_enabled: None, tmp_path: Path) -> DemoSettings:
         options={"deco_update_method": "wifi"},
         frontend=False,
     )
+
+
+@pytest.fixture
+def demo_settings(socket_enabled: None, tmp_path: Path) -> DemoSettings:
+    """Return the settings of a demo of the test's own."""
+    return settings_in(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def running_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """Run one demo for the tests that only look at it (each start costs seconds).
+
+    It runs on an event loop of its own, in a thread: a test's loop ends with the
+    test, and the harness checks that nothing of the test's is left on it.
+    """
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="demo", daemon=True)
+    thread.start()
+    pytest_socket.enable_socket()
+    demo = Demo(settings_in(tmp_path_factory.mktemp("demo")))
+    try:
+        asyncio.run_coroutine_threadsafe(demo.__aenter__(), loop).result(TIMEOUT * 2)
+        yield demo
+    finally:
+        pytest_socket.enable_socket()
+        stop = demo.__aexit__(None, None, None)
+        asyncio.run_coroutine_threadsafe(stop, loop).result(TIMEOUT)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(TIMEOUT)
+        loop.close()
+
+
+@pytest.fixture
+async def seen(
+    socket_enabled: None, running_demo: Demo
+) -> AsyncIterator[HomeAssistantClient]:
+    """Return a client of the demo the looking tests share."""
+    async with connect(running_demo) as client:
+        yield client
 
 
 @pytest.fixture
@@ -171,22 +211,24 @@ async def test_the_demo_starts_again_on_its_folder(
     assert len(first) == 6
 
 
+@pytest.mark.xdist_group("demo")
 async def test_the_web_interface_can_list_every_action(
-    client: HomeAssistantClient,
+    seen: HomeAssistantClient,
 ) -> None:
     """The list of actions the web interface loads first is complete."""
-    result = await client.command({"type": "get_services"})
+    result = await seen.command({"type": "get_services"})
     assert result["success"], result
     assert "install" in result["result"]["update"]
 
 
+@pytest.mark.xdist_group("demo")
 async def test_the_demo_starts_without_repairs_or_setup_failures(
-    client: HomeAssistantClient,
+    seen: HomeAssistantClient,
 ) -> None:
     """Nothing asks the user to confirm or fix anything after the demo started."""
-    issues = await client.command({"type": "repairs/list_issues"})
+    issues = await seen.command({"type": "repairs/list_issues"})
     assert issues["result"]["issues"] == []
-    notifications = await client.command({"type": "persistent_notification/get"})
+    notifications = await seen.command({"type": "persistent_notification/get"})
     # Home Assistant lists what failed to set up in this notification.
     shown = {note["notification_id"] for note in notifications["result"]}
     assert "invalid_config" not in shown
@@ -256,7 +298,8 @@ async def test_failed_install_shows_its_translated_error(
     assert error["message"].startswith("The device reported that the update failed.")
 
 
-async def test_sensor_history_is_recorded(client: HomeAssistantClient) -> None:
+@pytest.mark.xdist_group("demo")
+async def test_sensor_history_is_recorded(seen: HomeAssistantClient) -> None:
     """A sensor's dialog has a history to draw: the recorder keeps its states."""
     sensor = f"sensor.invisdeco_{OUTLETS[0].deco_serial.lower()}_temperature"
     start = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
@@ -267,7 +310,7 @@ async def test_sensor_history_is_recorded(client: HomeAssistantClient) -> None:
     }
     async with asyncio.timeout(TIMEOUT):
         # The recorder commits every few seconds, in another process: poll.
-        while not (history := (await client.command(query))["result"]):  # noqa: ASYNC110
+        while not (history := (await seen.command(query))["result"]):  # noqa: ASYNC110
             await asyncio.sleep(0.5)
     assert history[sensor]
 
@@ -278,30 +321,33 @@ async def devices_by_serial(client: HomeAssistantClient) -> dict[str, dict[str, 
     return {device["serial_number"]: device for device in devices["result"]}
 
 
+@pytest.mark.xdist_group("demo")
 async def test_the_websocket_outlets_link_opens_its_web_interface(
-    demo: Demo, client: HomeAssistantClient
+    running_demo: Demo, seen: HomeAssistantClient
 ) -> None:
     """The revA outlet's "Visit" link opens its web interface at the API's port."""
     reva = OUTLETS[1]
-    url = (await devices_by_serial(client))[reva.serial]["configuration_url"]
-    assert url == f"http://127.0.0.1:{demo.settings.ports(1)[1]}"
+    url = (await devices_by_serial(seen))[reva.serial]["configuration_url"]
+    assert url == f"http://127.0.0.1:{running_demo.settings.ports(1)[1]}"
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         assert response.status == 200
         assert response.content_type == "text/html"
         assert f"InvisOutlet {reva.serial}" in await response.text()
 
 
+@pytest.mark.xdist_group("demo")
 async def test_an_outlet_moved_off_its_tcp_port_has_no_dead_link(
-    client: HomeAssistantClient,
+    seen: HomeAssistantClient,
 ) -> None:
     """No "Visit" link where the web interface is unknown (TCP on another port)."""
     revb = OUTLETS[0]
-    assert (await devices_by_serial(client))[revb.serial]["configuration_url"] is None
+    assert (await devices_by_serial(seen))[revb.serial]["configuration_url"] is None
 
 
-async def test_each_outlet_shows_its_own_names(client: HomeAssistantClient) -> None:
+@pytest.mark.xdist_group("demo")
+async def test_each_outlet_shows_its_own_names(seen: HomeAssistantClient) -> None:
     """Each demo outlet's switches carry the names its owner gave them."""
-    states = await client.command({"type": "get_states"})
+    states = await seen.command({"type": "get_states"})
     names = {
         state["entity_id"]: state["attributes"]["friendly_name"]
         for state in states["result"]
