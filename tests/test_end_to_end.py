@@ -7,7 +7,7 @@ update/install and watch state_changed events until the install ends.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, redirect_stdout
 import dataclasses
 import datetime as dt
@@ -37,6 +37,8 @@ from devtools.demo import (
 from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE
 
 TIMEOUT = 60.0
+# Typed here: the minimum release's pytest-socket is not annotated.
+enable_socket: Callable[[], None] = pytest_socket.enable_socket
 
 
 def free_port() -> int:
@@ -140,13 +142,13 @@ def running_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="demo", daemon=True)
     thread.start()
-    pytest_socket.enable_socket()
+    enable_socket()
     demo = Demo(settings_in(tmp_path_factory.mktemp("demo")))
     try:
         asyncio.run_coroutine_threadsafe(demo.__aenter__(), loop).result(TIMEOUT * 2)
         yield demo
     finally:
-        pytest_socket.enable_socket()
+        enable_socket()
         stop = demo.__aexit__(None, None, None)
         asyncio.run_coroutine_threadsafe(stop, loop).result(TIMEOUT)
         loop.call_soon_threadsafe(loop.stop)
