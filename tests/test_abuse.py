@@ -29,6 +29,7 @@ AURA = "sensor.invisdeco_0003c44076"
 PRO = "sensor.invisdeco_0003d44076"
 BRIGHTNESS = "number.invisdeco_0003c44076_indicator_brightness"
 EFFECT_SPEED = "number.invisdeco_0003c44076_effect_speed"
+COLOR_LIGHT = "light.invisdeco_0003c44076_color_light"
 # What any error a user reads may be long at most.
 MAX_MESSAGE = 500
 PASSWORD = "not-a-real-password"  # noqa: S105 (the fixture's, not a secret)
@@ -120,6 +121,23 @@ async def test_an_error_echoing_user_input_is_bounded(hass: HomeAssistant) -> No
         )
     assert error.value.translation_key == "not_an_invisdeco"
     assert len(str(error.value)) <= MAX_MESSAGE
+
+
+@pytest.mark.usefixtures("mocked_integration")
+async def test_an_unknown_effect_of_any_length_is_refused_bounded(
+    hass: HomeAssistant, mock_invisoutlet: MagicMock
+) -> None:
+    """A 10,000-character effect name gets a short translated error, nothing sent."""
+    with pytest.raises(ServiceValidationError) as error:
+        await hass.services.async_call(
+            "light",
+            "turn_on",
+            {ATTR_ENTITY_ID: COLOR_LIGHT, "effect": "e" * 10_000},
+            blocking=True,
+        )
+    assert error.value.translation_key == "unknown_effect"
+    assert len(str(error.value)) <= MAX_MESSAGE
+    mock_invisoutlet.set_design.assert_not_awaited()
 
 
 @pytest.mark.usefixtures("mocked_integration")

@@ -14,11 +14,10 @@ from homeassistant.components.light import (  # type: ignore[attr-defined,unused
     ATTR_HS_COLOR,
     EFFECT_OFF,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util.color import color_temperature_to_hs
 
 from .color_light import STATIC, dimmed, kelvin_within, shown_level, to_device
-from .const import DOMAIN
+from .helpers import invalid_input
 from .pyinvisoutlet import ColorEffect, ColorLightState, Design, LedColor
 
 
@@ -75,11 +74,7 @@ def wanted_effect(held: Design, kwargs: dict[str, Any]) -> Effect:
     name = kwargs.get(ATTR_EFFECT)
     if name is not None and name != EFFECT_OFF:
         if name not in EFFECTS:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_effect",
-                translation_placeholders={"effect": str(name)},
-            )
+            raise invalid_input("unknown_effect", effect=name)
         return EFFECTS[name]
     # A colour temperature exists only as the static-temperature effect.
     if ATTR_COLOR_TEMP_KELVIN in kwargs:
