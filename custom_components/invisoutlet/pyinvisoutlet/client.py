@@ -590,7 +590,9 @@ class InvisOutlet:
                 # One failing subscriber must not starve the others of the news.
                 LOGGER.exception("Device subscriber of %s failed", self.host)
         # After every subscriber: news of silence it causes comes after this news.
-        self._watch_deco()
+        # Only these parts (and the link) decide whether to watch: not every reading.
+        if not changed.isdisjoint(_WATCH_PARTS):
+            self._watch_deco()
 
     def _watch_deco(self) -> None:
         """Listen for the faceplate's readings while it is online, linked, not updating.
@@ -615,6 +617,8 @@ class InvisOutlet:
 
 
 _READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}
+# What _watch_deco looks at, besides the link.
+_WATCH_PARTS = frozenset({DevicePart.INFO, DevicePart.IDENTITY, DevicePart.PROGRESS})
 # How a refresh reads each part: the client's method of that name.
 _READERS: dict[DevicePart, str] = {
     DevicePart.OUTLETS: "outlets",
