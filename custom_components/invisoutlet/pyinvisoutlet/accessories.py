@@ -7,7 +7,7 @@ from typing import Any, NamedTuple, Self
 
 from .const import ColorEffect
 from .exceptions import InvisOutletProtocolError
-from .fields import as_bool, as_float, as_int, as_list, reject, shape
+from .fields import MAX_TEXT, as_bool, as_float, as_int, as_list, reject, shape
 
 # occupancy_state while the radar calibrates (protocol.md §6.16).
 CALIBRATING_OCCUPANCY = frozenset({4, 5, 6})
@@ -58,6 +58,13 @@ READINGS: dict[str, Reading] = {
 }
 
 
+# READINGS as flat rows, for the hot loop of SensorReadings.from_args.
+_READING_TABLE = tuple(
+    (name, reading.key, reading.flag, reading.low, reading.high)
+    for name, reading in READINGS.items()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class SensorReadings:
     """What the InvisDeco measures; None where a reading is absent or invalid."""
@@ -81,16 +88,40 @@ class SensorReadings:
     @classmethod
     def from_args(cls, args: object) -> Self:
         """Parse [device type, {readings}]; numbers may arrive as strings."""
+        # One pass over a precomputed table: a faceplate pushes this every few seconds.
         readings = _readings_of(args)
         values: dict[str, Any] = {}
-        reported = set()
-        for name, reading in READINGS.items():
-            if reading.key not in readings:
+        reported = []
+        # Each flag vouches for several readings: read once per message.
+        vouched: dict[str, bool] = {}
+        for name, key, flag, low, high in _READING_TABLE:
+            if key not in readings:
                 continue
-            reported.add(name)
-            if reading.flag is None or _flag(readings.get(reading.flag, 1)):
-                values[name] = _value(name, reading, readings[reading.key])
-        return cls(reported=frozenset(reported), **values)
+            reported.append(name)
+            if flag is not None:
+                valid = vouched.get(flag)
+                if valid is None:
+                    sent_flag = readings.get(flag, 1)
+                    valid = vouched[flag] = (
+                        sent_flag == 1
+                        if type(sent_flag) is int and 0 <= sent_flag <= 1
+                        else _flag(sent_flag)
+                    )
+                if not valid:
+                    continue
+            sent = readings[key]
+            kind = type(sent)
+            # Numbers and short numeric text in range skip the tolerant reader; NaN and
+            # everything else fail the comparison and take the reader, which says why.
+            if kind is float or kind is int:
+                number = sent
+            else:
+                number = _text_number(sent) if kind is str else None
+            if number is not None and low <= number <= high:
+                values[name] = float(number)
+            else:
+                values[name] = _value(name, READINGS[name], sent)
+        return cls(frozenset(reported), **values)
 
     @property
     def calibrating_occupancy(self) -> bool:
@@ -121,6 +152,16 @@ def _value(name: str, reading: Reading, sent: object) -> float | None:
         reject(f"a reading of {name} out of its sensor's range")
         value = None
     return value
+
+
+def _text_number(sent: str) -> float | None:
+    """Return the number short text spells; None for any other text."""
+    if len(sent) > MAX_TEXT:
+        return None
+    try:
+        return float(sent)
+    except ValueError:
+        return None
 
 
 def _flag(value: object) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 import logging
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from .accessories import ColorLightState, NightlightState, SensorReadings
 from .configuration import AnySetting, DeviceConfiguration, configure_args
@@ -79,27 +79,30 @@ _PARSERS: dict[type[Any], tuple[CallbackName, Callable[[Message], Any]]] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Feed[T]:
-    """One pushed model: its listeners and the arguments last seen."""
+    """One pushed model: its listeners, and the arguments last seen and their model."""
 
     parse: Callable[[Message], T]
     listeners: list[Callable[[T], None]] = field(default_factory=list)
+    # The arguments of the last message taken, and the model they (or equal ones) gave.
     last_args: Any = None
+    last_model: T | None = None
     waiters: list[asyncio.Future[T]] = field(default_factory=list)
 
     def take(self, message: Message) -> None:
         """Deliver a model to waiters, and to listeners when it is news."""
         args = message.args
         if args == self.last_args and self.last_args is not None:
-            self._resolve_waiters(message)
+            # No news: equal arguments give an equal model (one link session is one
+            # outlet, whose serial cannot change). Kept as these arguments, so that
+            # a read of this very message finds its model (model_of).
+            self.last_args = args
+            self._resolve_waiters()
             return
         model = self.parse(message)
-        self.last_args = args
-        for waiter in self.waiters:
-            if not waiter.done():
-                waiter.set_result(model)
-        self.waiters.clear()
+        self.last_args, self.last_model = args, model
+        self._resolve_waiters()
         for listener in tuple(self.listeners):
             try:
                 listener(model)
@@ -107,13 +110,19 @@ class _Feed[T]:
                 # One failing subscriber must not starve the others of this state.
                 LOGGER.exception("Subscriber of %s failed", type(model).__name__)
 
-    def _resolve_waiters(self, message: Message) -> None:
-        """Give waiters the model even when it is no news."""
+    def model_of(self, message: Message) -> T:
+        """Return the model of a message this feed took, else parse it (raising why)."""
+        if message.args is self.last_args and self.last_args is not None:
+            return cast("T", self.last_model)
+        return self.parse(message)
+
+    def _resolve_waiters(self) -> None:
+        """Give waiters the last model, news or not."""
         if self.waiters:
-            model = self.parse(message)
+            model = self.last_model
             for waiter in self.waiters:
                 if not waiter.done():
-                    waiter.set_result(model)
+                    waiter.set_result(cast("T", model))
             self.waiters.clear()
 
 
@@ -157,7 +166,7 @@ class InvisOutlet:
         self._device_listeners: list[DeviceListener] = []
         self._feeds: dict[type[Any], _Feed[Any]] = {}
         for model, (callback_name, parse) in _PARSERS.items():
-            feed = _Feed[Any](parse)
+            feed: _Feed[Any] = _Feed(parse)
             self._feeds[model] = feed
             self._link.listen(callback_name, feed.take)
             feed.listeners.append(partial(self._merge, PART_OF_MODEL[model]))
@@ -434,15 +443,11 @@ class InvisOutlet:
 
     async def _read[T: Model](self, model: type[T], args: list[Any] | None = None) -> T:
         """Read one state; its feed tells the subscribers when it is news."""
-        callback_name, parse = _PARSERS[model]
-        waiter = self._wait_for(model)
-        try:
-            message = await self._link.request(callback_name, args)
-            # The reply went through the feed as it arrived; parsing it again here
-            # only happens when the feed could not, and raises why.
-            return waiter.result() if waiter.done() else parse(message)
-        finally:
-            waiter.cancel()
+        message = await self._link.request(_PARSERS[model][0], args)
+        # The reply went through the feed as it arrived: its model is there, unless
+        # the feed could not parse it; then parsing it again raises why.
+        feed: _Feed[T] = self._feeds[model]
+        return feed.model_of(message)
 
     async def _command[T: Model](
         self, model: type[T], callback_name: CallbackName, args: list[Any]
@@ -590,7 +595,9 @@ class InvisOutlet:
                 # One failing subscriber must not starve the others of the news.
                 LOGGER.exception("Device subscriber of %s failed", self.host)
         # After every subscriber: news of silence it causes comes after this news.
-        self._watch_deco()
+        # Only these parts (and the link) decide whether to watch: not every reading.
+        if not changed.isdisjoint(_WATCH_PARTS):
+            self._watch_deco()
 
     def _watch_deco(self) -> None:
         """Listen for the faceplate's readings while it is online, linked, not updating.
@@ -615,6 +622,8 @@ class InvisOutlet:
 
 
 _READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}
+# What _watch_deco looks at, besides the link.
+_WATCH_PARTS = frozenset({DevicePart.INFO, DevicePart.IDENTITY, DevicePart.PROGRESS})
 # How a refresh reads each part: the client's method of that name.
 _READERS: dict[DevicePart, str] = {
     DevicePart.OUTLETS: "outlets",

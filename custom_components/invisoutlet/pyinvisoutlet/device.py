@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -103,7 +103,7 @@ class Device:
 
     def value(self, part: DevicePart) -> Any:
         """Return what is known of a part; None while it is unknown."""
-        return getattr(self, _FIELDS.get(part, part.value), None)
+        return getattr(self, _FIELD_OF[part], None)
 
     def wants(self, part: DevicePart) -> bool:
         """Return whether a refresh reads this part (only what this device has)."""
@@ -125,9 +125,10 @@ class Device:
         """Return the device with a part's new value, and the parts that changed."""
         if part is DevicePart.INFO:
             return self._with_info(value)
-        if self.value(part) == value:
+        name = _FIELD_OF[part]
+        if getattr(self, name, None) == value:
             return self, frozenset()
-        changes: dict[str, Any] = {_FIELDS.get(part, part.value): value}
+        changes: dict[str, Any] = {name: value}
         changed = {part}
         if (
             part is DevicePart.CONFIGURATION
@@ -137,7 +138,7 @@ class Device:
             # Forgotten: MQTT switched on again is never judged on an old answer.
             changes["mqtt_connected"] = None
             changed.add(DevicePart.MQTT)
-        return replace(self, **changes), frozenset(changed)
+        return self._replaced(changes), frozenset(changed)
 
     def _with_info(self, info: OutletInfo) -> tuple[Device, frozenset[DevicePart]]:
         """Return the device with new information; a faceplate gone forgets its own."""
@@ -151,11 +152,17 @@ class Device:
             # Another faceplate's readings, lights and settings are not this one's.
             for part in DECO_PARTS:
                 if self.value(part) is not None:
-                    changes[_FIELDS.get(part, part.value)] = None
+                    changes[_FIELD_OF[part]] = None
                     changed.add(part)
         elif before is not None and after is not None and before.online != after.online:
             changed.add(DevicePart.DECO)
-        return replace(self, **changes), frozenset(changed)
+        return self._replaced(changes), frozenset(changed)
+
+    def _replaced(self, changes: dict[str, Any]) -> Device:
+        """Return a copy with these fields changed (dataclasses.replace, cheaper)."""
+        values = {name: getattr(self, name) for name in _FIELD_NAMES}
+        values.update(changes)
+        return Device(**values)
 
 
 def _attached(info: OutletInfo) -> DecoModule | None:
@@ -171,3 +178,6 @@ def _serial(deco: DecoModule | None) -> str | None:
 
 # Parts whose field is named otherwise.
 _FIELDS = {DevicePart.MQTT: "mqtt_connected", DevicePart.IDENTITY: "foreign_serial"}
+# The field of every part, looked up on every merge.
+_FIELD_OF = {part: _FIELDS.get(part, part.value) for part in DevicePart}
+_FIELD_NAMES = tuple(field.name for field in fields(Device))
