@@ -108,6 +108,26 @@ async def test_outlet_renamed_on_the_device_is_renamed_after_a_refresh(
     assert state.attributes[ATTR_FRIENDLY_NAME] == "InvisOutlet 11A1F7000FE Kettle"
 
 
+async def test_outlet_renamed_on_the_device_is_renamed_in_the_registry(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    mock_invisoutlet: MagicMock,
+    mocked_integration: MockConfigEntry,
+) -> None:
+    """The device page and entity lists show the new name too, without a restart.
+
+    They show the registry's name, which Home Assistant 2025.4 writes only when the
+    entity is added (newer releases update it with the state).
+    """
+    mock_invisoutlet.accessory_names.return_value = AccessoryNames(
+        names=((1, "Kettle"),)
+    )
+    await mocked_integration.runtime_data.device.async_refresh()
+    entry = entity_registry.async_get(OUTLET_1)
+    assert entry is not None
+    assert (entry.entity_id, entry.original_name) == (OUTLET_1, "Kettle")
+
+
 @pytest.mark.usefixtures("mocked_integration")
 async def test_outlets_show_the_states_read_at_setup(hass: HomeAssistant) -> None:
     """Outlet 1 is on and outlet 2 off, as the fixture device reports."""

@@ -11,8 +11,10 @@ from typing import ClassVar, override
 
 from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
@@ -103,7 +105,21 @@ class InvisOutletEntity(CoordinatorEntity[InvisOutletDeviceCoordinator]):
         """Write the state if what the entity shows changed."""
         if (showing := self._showing()) != self._shown:
             self._shown = showing
+            self._keep_registry_name()
             self._write()
+
+    @callback
+    def _keep_registry_name(self) -> None:
+        """Keep the registry's name with the device's (an outlet renamed on it).
+
+        The device page and entity lists show the registry's name: Home Assistant
+        2025.4 writes it only when the entity is added, newer releases with the state.
+        """
+        name = None if (shown := self.name) is UNDEFINED else shown
+        if (entry := self.registry_entry) is not None and entry.original_name != name:
+            self.registry_entry = er.async_get(self.hass).async_update_entity(
+                self.entity_id, original_name=name
+            )
 
     def _showing(self) -> tuple[object, ...]:
         """Return what the entity shows: availability, name, state and attributes."""
