@@ -85,8 +85,8 @@ class Ours:
         """Subscribe to sensor readings."""
 
         def reading(readings: SensorReadings) -> None:
-            assert readings.distance is not None
-            listener(int(readings.distance))
+            assert readings.movement_energy is not None
+            listener(int(readings.movement_energy))
 
         self._client.subscribe(SensorReadings, reading)
 
@@ -123,7 +123,7 @@ class Theirs:
         """Subscribe to sensor data."""
 
         def reading(data: Any) -> None:
-            listener(data.distance)
+            listener(data.movement_energy)
 
         self._client.on_sensor_data(reading)
 
@@ -185,7 +185,7 @@ class Minimal:
             return
         payload = message.get("payload") or {}
         if payload.get("callbackName") == SENSORS and self._listener is not None:
-            self._listener(payload["callbackArgs"][1]["distance"])
+            self._listener(payload["callbackArgs"][1]["movement_energy"])
 
     def lost(self) -> None:
         """Fail what waits on a dropped link, and retry unless closing."""

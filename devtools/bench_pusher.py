@@ -6,7 +6,9 @@ and serves until SIGTERM, SIGINT or the end of stdin. A client process sends com
 on the control port, one line each, and gets one JSON line back:
 
 - ``pace FIRST COUNT RATE``: push COUNT sensor readings, RATE a second, whose
-  ``distance`` counts up from FIRST; answers the time each push was written.
+  ``distance`` counts up from FIRST (carried as the movement energy, a reading
+  whose range, unlike the radar distance's, holds every count); answers the time
+  each push was written.
 - ``burst FIRST COUNT``: write COUNT such pushes at once (TCP: back to back in one
   write; WebSocket: one text frame each, all in one write); answers when it began.
 - ``refuse SECONDS``: drop every client and refuse connections for SECONDS, then
@@ -35,14 +37,14 @@ SENSORS = 11
 
 
 def sensor_push(simulator: InvisOutletSimulator, distance: int) -> bytes:
-    """Return a callback 11 push whose distance reading is `distance`."""
+    """Return a callback 11 push carrying `distance` as its movement energy."""
     kind, readings = simulator.device.sensor_args()
     message = {
         "sn": simulator.device.serial,
         "packetID": random_packet_id(),
         "payload": {
             "callbackName": SENSORS,
-            "callbackArgs": [kind, {**readings, "distance": distance}],
+            "callbackArgs": [kind, {**readings, "movement_energy": distance}],
         },
     }
     return encode(message)
