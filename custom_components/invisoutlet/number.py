@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import override
 
@@ -29,7 +30,7 @@ from .entity import (
     reports,
 )
 from .helpers import invisoutlet_action, whole_number
-from .pyinvisoutlet import AwaySetting, DecoKind, Setting
+from .pyinvisoutlet import AnySetting, AwaySetting, DecoKind, Device, Setting
 
 # One command at a time: each waits for the InvisDeco to report its new state.
 PARALLEL_UPDATES = 1
@@ -60,6 +61,31 @@ class InvisDecoSettingNumberEntityDescription(
     """Describes one setting that is a level."""
 
 
+def level(
+    key: str,
+    setting: AnySetting,
+    *,
+    exists_fn: Callable[[Device], bool] = lambda _: True,
+    at_most: AnySetting | None = None,
+    at_least: AnySetting | None = None,
+) -> InvisDecoSettingNumberEntityDescription:
+    """Describe a brightness setting typed in as a percentage, 0-100."""
+    return InvisDecoSettingNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        exists_fn=exists_fn,
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        native_unit_of_measurement=PERCENTAGE,
+        mode=NumberMode.BOX,
+        setting=setting,
+        at_most=at_most,
+        at_least=at_least,
+    )
+
+
 # Every setting of acc_prefs is the InvisDeco's: its LEDs, touch pads and nightlight.
 # The adaptive nightlight's exist only where there is a nightlight (a Pro, §6.11).
 SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
@@ -74,29 +100,15 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
         mode=NumberMode.SLIDER,
         setting=Setting.INDICATOR_BRIGHTNESS,
     ),
-    InvisDecoSettingNumberEntityDescription(
-        key="adaptive_min_brightness",
-        translation_key="adaptive_min_brightness",
+    level(
+        "adaptive_min_brightness",
+        Setting.ADAPTIVE_MIN_BRIGHTNESS,
         exists_fn=has_nightlight,
-        entity_category=EntityCategory.CONFIG,
-        native_min_value=0,
-        native_max_value=100,
-        native_step=1,
-        native_unit_of_measurement=PERCENTAGE,
-        mode=NumberMode.BOX,
-        setting=Setting.ADAPTIVE_MIN_BRIGHTNESS,
     ),
-    InvisDecoSettingNumberEntityDescription(
-        key="adaptive_max_brightness",
-        translation_key="adaptive_max_brightness",
+    level(
+        "adaptive_max_brightness",
+        Setting.ADAPTIVE_MAX_BRIGHTNESS,
         exists_fn=has_nightlight,
-        entity_category=EntityCategory.CONFIG,
-        native_min_value=0,
-        native_max_value=100,
-        native_step=1,
-        native_unit_of_measurement=PERCENTAGE,
-        mode=NumberMode.BOX,
-        setting=Setting.ADAPTIVE_MAX_BRIGHTNESS,
     ),
     InvisDecoSettingNumberEntityDescription(
         key="adaptive_sensitivity",
@@ -115,28 +127,14 @@ SETTING_NUMBERS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
 
 # Away mode's brightness range is the nightlight's, so the InvisDeco's.
 AWAY_BRIGHTNESS: tuple[InvisDecoSettingNumberEntityDescription, ...] = (
-    InvisDecoSettingNumberEntityDescription(
-        key="away_mode_min_brightness",
-        translation_key="away_mode_min_brightness",
-        entity_category=EntityCategory.CONFIG,
-        native_min_value=0,
-        native_max_value=100,
-        native_step=1,
-        native_unit_of_measurement=PERCENTAGE,
-        mode=NumberMode.BOX,
-        setting=AwaySetting.MIN_BRIGHTNESS,
+    level(
+        "away_mode_min_brightness",
+        AwaySetting.MIN_BRIGHTNESS,
         at_most=AwaySetting.MAX_BRIGHTNESS,
     ),
-    InvisDecoSettingNumberEntityDescription(
-        key="away_mode_max_brightness",
-        translation_key="away_mode_max_brightness",
-        entity_category=EntityCategory.CONFIG,
-        native_min_value=0,
-        native_max_value=100,
-        native_step=1,
-        native_unit_of_measurement=PERCENTAGE,
-        mode=NumberMode.BOX,
-        setting=AwaySetting.MAX_BRIGHTNESS,
+    level(
+        "away_mode_max_brightness",
+        AwaySetting.MAX_BRIGHTNESS,
         at_least=AwaySetting.MIN_BRIGHTNESS,
     ),
 )
