@@ -823,3 +823,22 @@ async def test_an_install_started_elsewhere_appears_as_progress(
     assert client.device.progress is not None
     assert client.device.progress.target is UpdateTarget.DECO
     assert client.device.progress.external
+
+
+async def test_update_during_an_install_leaves_the_information_to_the_installer(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """The installer reads the information after each restart; update() does not too."""
+    await client.update()
+    await client.firmware.available()
+    client.firmware.start()
+    changes = record_changes(client)
+    await simulator.start_external_ota(UpdateTarget.DECO)
+    await changes.wait_for(1)
+    before = len(simulator.requests)
+
+    await client.update()
+
+    asked = {request.callback_name for request in simulator.requests[before:]}
+    assert CallbackName.OUTLET_INFO not in asked
+    assert CallbackName.OUTLETS in asked

@@ -255,7 +255,10 @@ class InvisOutlet:
 
         Raises InvisOutletWrongDeviceError when another outlet answers at the address.
         """
-        await self.outlet_info()
+        if self._device is None or not self.firmware.installing:
+            # During an install the installer reads the information itself after
+            # each restart; reading it here too would double what an install asks.
+            await self.outlet_info()
         for part in READ_PARTS:
             device = self._identified()
             if device.wants(part):
