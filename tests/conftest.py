@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+import inspect
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock, PropertyMock, create_autospec, patch
 
@@ -16,6 +17,7 @@ from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
     Backoff,
     Firmware,
+    InvisOutlet,
     OtaTimeouts,
     ProbeResult,
     Transport,
@@ -187,15 +189,18 @@ def mock_firmware() -> MagicMock:
 @pytest.fixture
 def mock_invisoutlet(mock_firmware: MagicMock) -> Iterator[MagicMock]:
     """Patch the client where the integration imports it; answer from fixtures."""
-    with patch("custom_components.invisoutlet.InvisOutlet", autospec=True) as cls:
-        client = cls.return_value
-        prepare_client(client)
+    client: MagicMock = create_autospec(InvisOutlet, instance=True)
+    prepare_client(client)
+    signature = inspect.signature(InvisOutlet)
 
-        def construct(*_args: Any, serial: str | None = None, **_kwargs: Any) -> Any:
-            keep_device(client, mock_firmware, serial)
-            return client
+    def construct(*args: Any, **kwargs: Any) -> MagicMock:
+        # The constructor's arguments checked as autospec would (one autospec of
+        # the instance: specifying the class too would double each test's set-up).
+        bound = signature.bind(*args, **kwargs)
+        keep_device(client, mock_firmware, bound.arguments.get("serial"))
+        return client
 
-        cls.side_effect = construct
+    with patch("custom_components.invisoutlet.InvisOutlet", side_effect=construct):
         yield client
 
 
