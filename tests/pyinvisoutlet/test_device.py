@@ -807,18 +807,25 @@ async def test_an_install_refused_at_once_is_news_of_the_available_updates_only(
     assert changes.values == [{DevicePart.FIRMWARE}]
 
 
-async def test_an_install_started_elsewhere_appears_as_progress(
+async def install_started_elsewhere(
     client: InvisOutlet, simulator: InvisOutletSimulator
-) -> None:
-    """An install followed from its first progress message is PROGRESS news."""
+) -> list[Changes]:
+    """Follow the outlet, start an InvisDeco install elsewhere; return the news."""
     await client.update()
     await client.firmware.available()
     client.firmware.start()
     changes = record_changes(client)
-
     await simulator.start_external_ota(UpdateTarget.DECO)
+    return await changes.wait_for(1)
 
-    assert DevicePart.PROGRESS in (await changes.wait_for(1))[0]
+
+async def test_an_install_started_elsewhere_appears_as_progress(
+    client: InvisOutlet, simulator: InvisOutletSimulator
+) -> None:
+    """An install followed from its first progress message is PROGRESS news."""
+    news = await install_started_elsewhere(client, simulator)
+
+    assert DevicePart.PROGRESS in news[0]
     assert client.device is not None
     assert client.device.progress is not None
     assert client.device.progress.target is UpdateTarget.DECO
@@ -829,12 +836,7 @@ async def test_update_during_an_install_leaves_the_information_to_the_installer(
     client: InvisOutlet, simulator: InvisOutletSimulator
 ) -> None:
     """The installer reads the information after each restart; update() does not too."""
-    await client.update()
-    await client.firmware.available()
-    client.firmware.start()
-    changes = record_changes(client)
-    await simulator.start_external_ota(UpdateTarget.DECO)
-    await changes.wait_for(1)
+    await install_started_elsewhere(client, simulator)
     before = len(simulator.requests)
 
     await client.update()
