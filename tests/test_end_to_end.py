@@ -165,15 +165,6 @@ async def seen(
         yield client
 
 
-@pytest.fixture
-async def demo(demo_settings: DemoSettings) -> AsyncIterator[Demo]:
-    """Run hass and the simulator."""
-    demo = Demo(demo_settings)
-    async with demo:
-        yield demo
-    assert all(process.returncode is not None for process in demo.processes)
-
-
 @asynccontextmanager
 async def connect(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
     """Connect and authenticate to Home Assistant's WebSocket API."""
@@ -183,13 +174,6 @@ async def connect(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
         await ws.send_json({"type": "auth", "access_token": demo.access_token})
         assert (await ws.receive_json(timeout=TIMEOUT))["type"] == "auth_ok"
         yield HomeAssistantClient(ws)
-
-
-@pytest.fixture
-async def client(demo: Demo) -> AsyncIterator[HomeAssistantClient]:
-    """Return a client of the running demo's WebSocket API."""
-    async with connect(demo) as client:
-        yield client
 
 
 async def update_entities(client: HomeAssistantClient) -> set[str]:
@@ -208,9 +192,12 @@ async def test_the_demo_starts_again_on_its_folder(
     """A second start keeps the folder: no onboarding again, the outlets are there."""
     async with Demo(demo_settings) as demo, connect(demo) as client:
         first = await update_entities(client)
+    stopped = demo.processes
     async with Demo(demo_settings) as demo, connect(demo) as client:
         assert await update_entities(client) == first
     assert len(first) == 6
+    # Nothing the demo started outlives it.
+    assert all(p.returncode is not None for p in [*stopped, *demo.processes])
 
 
 @pytest.mark.xdist_group("demo")
@@ -236,8 +223,12 @@ async def test_the_demo_starts_without_repairs_or_setup_failures(
     assert "invalid_config" not in shown
 
 
-async def test_install_over_the_websocket_api(client: HomeAssistantClient) -> None:
+# The installs run on the shared demo too: each test has a connection of its own, and
+# the tests of a group run one after the other, so no other test sees an install.
+@pytest.mark.xdist_group("demo")
+async def test_install_over_the_websocket_api(seen: HomeAssistantClient) -> None:
     """Install from the API: progress rises, the install ends, the outlet is current."""
+    client = seen
     states = await client.command({"type": "get_states"})
     updates = {
         state["entity_id"]: state
@@ -282,11 +273,12 @@ async def test_install_over_the_websocket_api(client: HomeAssistantClient) -> No
     assert all(state["state"] != "unavailable" for state in shown)
 
 
+@pytest.mark.xdist_group("demo")
 async def test_failed_install_shows_its_translated_error(
-    client: HomeAssistantClient,
+    seen: HomeAssistantClient,
 ) -> None:
     """A failing install answers with the integration's translated message."""
-    result = await client.command(
+    result = await seen.command(
         {
             "type": "call_service",
             "domain": "update",
