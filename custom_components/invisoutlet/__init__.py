@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import ClientSession
 from homeassistant.const import (
     CONF_HOST,
@@ -13,7 +15,6 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
-from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
@@ -37,6 +38,14 @@ from .pyinvisoutlet import (
 )
 from .repairs import async_delete_entry_issues
 from .services import async_setup_services
+
+if TYPE_CHECKING:
+    # What HA passes to async_remove_config_entry_device: a device, or (after 2025.4)
+    # a child device. 2025.4 has no AnyDeviceEntry (mypy sees Any there); only a
+    # DeviceEntry reaches the hook on it.
+    from homeassistant.helpers.device_registry import (  # type: ignore[attr-defined,unused-ignore]
+        AnyDeviceEntry,
+    )
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -141,7 +150,7 @@ async def _async_close(data: InvisOutletRuntimeData) -> None:
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: InvisOutletConfigEntry, device: DeviceEntry
+    hass: HomeAssistant, entry: InvisOutletConfigEntry, device: AnyDeviceEntry
 ) -> bool:
     """Allow removing a device that is not the outlet or its current InvisDeco."""
     info = entry.runtime_data.device.data.info

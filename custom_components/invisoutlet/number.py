@@ -241,7 +241,7 @@ class InvisDecoEffectSpeedEntity(ColorLightPartEntity, NumberEntity):
 
     @invisoutlet_action
     @override
-    async def async_set_native_value(self, /, value: float) -> None:
+    async def async_set_native_value(self, value: float) -> None:
         """Send the speed with the light's design as it is: LEDs, effect, colours."""
         await self.async_send(replace(self.design, speed=whole_number(value)))
 
@@ -259,7 +259,7 @@ class InvisOutletSettingNumberEntity(InvisOutletSettingEntity, NumberEntity):
 
     @invisoutlet_action
     @override
-    async def async_set_native_value(self, /, value: float) -> None:
+    async def async_set_native_value(self, value: float) -> None:
         """Send the level; the state is what the outlet then reports."""
         await self.async_change(whole_number(value))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
@@ -13,6 +13,12 @@ from .const import DOMAIN
 from .pyinvisoutlet import InvisOutletError, MqttAction
 
 if TYPE_CHECKING:
+    # What a fix-flow step returns. 2025.4 has no RepairsFlowResult (its steps return
+    # FlowResult, which is not assignable to it); there the name is Any for mypy.
+    from homeassistant.components.repairs import (  # type: ignore[attr-defined,unused-ignore]
+        RepairsFlowResult,
+    )
+
     from .coordinator import InvisOutletConfigEntry
     from .pyinvisoutlet import Device
 
@@ -22,10 +28,6 @@ if TYPE_CHECKING:
 CONF_DISCOVERY_CLEARED = "discovery_cleared"
 ISSUE_MQTT_DISCOVERY = "mqtt_discovery"
 ISSUE_DEVICE_MISMATCH = "device_mismatch"
-
-# What a fix-flow step returns: FlowResult on 2025.4, RepairsFlowResult on newer
-# releases; the two are not assignable to each other.
-type FixFlowResult = Any
 
 
 def mqtt_issue_id(entry_id: str) -> str:
@@ -122,7 +124,7 @@ class MqttDiscoveryRepairFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
-    ) -> FixFlowResult:
+    ) -> RepairsFlowResult:
         """Offer both ways out."""
         return self.async_show_menu(
             menu_options=["clear_discovery", "keep_mqtt"],
@@ -131,7 +133,7 @@ class MqttDiscoveryRepairFlow(RepairsFlow):
 
     async def async_step_clear_discovery(
         self, user_input: dict[str, str] | None = None
-    ) -> FixFlowResult:
+    ) -> RepairsFlowResult:
         """Ask the outlet to clear its discovery; the issue goes when it has."""
         entry: InvisOutletConfigEntry | None = self.hass.config_entries.async_get_entry(
             self.entry_id
@@ -151,7 +153,7 @@ class MqttDiscoveryRepairFlow(RepairsFlow):
 
     async def async_step_keep_mqtt(
         self, user_input: dict[str, str] | None = None
-    ) -> FixFlowResult:
+    ) -> RepairsFlowResult:
         """Keep the issue, ignored: the user wants MQTT for something else."""
         ir.async_ignore_issue(self.hass, DOMAIN, mqtt_issue_id(self.entry_id), True)
         # Aborted, not finished: a finished flow deletes the issue, and the next

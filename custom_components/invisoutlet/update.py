@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import InvisOutletConfigEntry, InvisOutletFirmwareCoordinator
 from .deco_entities import async_add_deco_entities
 from .entity import InvisDecoEntity, InvisDecoEntityDescription, InvisOutletEntity
-from .helpers import invisoutlet_action
+from .helpers import run_command
 from .pyinvisoutlet import (
     Device,
     FirmwareComponent,
@@ -185,14 +185,18 @@ class InvisOutletUpdateEntity(InvisOutletEntity, UpdateEntity):
         name = self.name
         return name if isinstance(name, str) else None
 
-    @invisoutlet_action
     @override
     async def async_install(
-        self, /, version: str | None, backup: bool, **kwargs: Any
+        self, version: str | None, backup: bool, **kwargs: Any
     ) -> None:
         """Install the available firmware and wait until its version is confirmed."""
+        # run_command rather than @invisoutlet_action: with **kwargs, the decorator
+        # needs `self, /`, and HA's type-hint checker then counts the arguments wrong.
         description = self.entity_description
-        await self.firmware.async_install(description.target, description.component)
+        await run_command(
+            self.coordinator,
+            self.firmware.async_install(description.target, description.component),
+        )
 
     @override
     async def async_update(self) -> None:
