@@ -8,7 +8,10 @@ import logging
 from typing import Any
 from unittest.mock import MagicMock, patch
 
-from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.number import (  # type: ignore[attr-defined,unused-ignore]
+    ATTR_VALUE,
+    SERVICE_SET_VALUE,
+)
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError

@@ -13,7 +13,7 @@ import logging
 from unittest.mock import MagicMock
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.update.const import (
+from homeassistant.components.update import (  # type: ignore[attr-defined,unused-ignore]
     ATTR_IN_PROGRESS,
     ATTR_INSTALLED_VERSION,
     ATTR_LATEST_VERSION,

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.simulator import (
+from .simulator import (
     Faults,
     Garbage,
     InvisOutletSimulator,
@@ -21,7 +21,7 @@ from tests.simulator import (
     SimulatedDevice,
     load_fixture,
 )
-from tests.simulator.cli import _parse_args, _simulator_from
+from .simulator.cli import _parse_args, _simulator_from
 
 HOST = "127.0.0.1"
 WAIT = 2.0

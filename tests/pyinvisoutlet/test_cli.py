@@ -120,8 +120,9 @@ async def test_probe_finds_a_websocket_outlet_after_trying_tcp(
     assert found["info"]["serial"] == SERIAL
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_probe_of_an_address_where_nothing_answers_is_a_device_error(
-    socket_enabled: None, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Exit code 1 and one line that says no outlet answered."""
     code = await run("probe", HOST, "--port", str(unused_port()), "--timeout", "1")
@@ -240,8 +241,9 @@ async def test_verbose_shows_the_library_debug_logs_on_standard_error(
     assert "Connected to" not in printed.out
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_info_of_an_outlet_that_refuses_the_connection_is_a_device_error(
-    socket_enabled: None, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Exit code 1 and one line naming what failed; nothing on standard output."""
     port = str(unused_port())

@@ -115,7 +115,8 @@ async def test_probe_leaves_no_link_open(simulator: InvisOutletSimulator) -> Non
             await asyncio.sleep(0.01)
 
 
-async def test_probe_of_nothing_raises_with_every_reason(socket_enabled: None) -> None:
+@pytest.mark.usefixtures("socket_enabled")
+async def test_probe_of_nothing_raises_with_every_reason() -> None:
     """Nothing answers anywhere: a connection error naming each transport tried."""
     nowhere = ((Transport.TCP, unused_port()), (Transport.WEBSOCKET, unused_port()))
 

@@ -211,7 +211,8 @@ async def test_tcp_send_raises_once_the_link_is_lost(
         await connection.send({"packetID": 100000, "payload": {"callbackName": 12}})
 
 
-async def test_tcp_open_raises_when_refused(socket_enabled: None) -> None:
+@pytest.mark.usefixtures("socket_enabled")
+async def test_tcp_open_raises_when_refused() -> None:
     """Connecting to a port where nothing listens is a connection error."""
     with pytest.raises(InvisOutletConnectionError, match="cannot connect"):
         await TcpConnection.open(HOST, unused_port(), WAIT)
@@ -412,9 +413,8 @@ async def test_ws_open_failure_raises_and_closes_the_session(
     assert [session.closed for session in created_sessions] == [True]
 
 
-async def test_ws_open_failure_leaves_an_injected_session_open(
-    socket_enabled: None,
-) -> None:
+@pytest.mark.usefixtures("socket_enabled")
+async def test_ws_open_failure_leaves_an_injected_session_open() -> None:
     """A failed connect does not close the caller's session."""
     async with aiohttp.ClientSession() as session:
         with pytest.raises(InvisOutletConnectionError):
