@@ -50,7 +50,9 @@ STRINGS = json.loads(
 )
 COORDINATOR_OTA_TIMEOUTS = "custom_components.invisoutlet.OTA_TIMEOUTS"
 # For tests whose requests are meant to go unanswered (the integration uses 10 s).
-SHORT_TIMEOUT = 0.2
+# Every request of such an entry has it, those answered too: long enough that a
+# loop busy setting the entry up on a loaded machine still reads their answers.
+SHORT_TIMEOUT = 0.5
 # Bound on every wait below: far above what a healthy run needs.
 WAIT = 3.0
 # Callback numbers (protocol.md §4, §5.1).

@@ -43,6 +43,7 @@ from .helpers import (
     SHORT_REQUESTS,
     SHORT_TIMEOUT,
     START,
+    WAIT,
     ConnectAttempts,
     assert_logged_away_and_back_once,
     assert_translated,
@@ -131,7 +132,7 @@ async def test_timed_out_request_opens_a_new_link(
     simulator.faults.silent_callbacks = {DEVICE_INFO}
     await entry.runtime_data.device.async_refresh()
     try:
-        await simulator.wait_for_connections(2, timeout=0.5)
+        await simulator.wait_for_connections(2, timeout=WAIT)
     except TimeoutError:
         reopened = False
     else:

@@ -38,6 +38,7 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     client as client_module,
 )
 from tests.simulator import Faults, InvisOutletSimulator
+from tests.waiting import at_once
 
 from .conftest import (
     SHORT_TIMEOUT,
@@ -636,6 +637,5 @@ async def test_command_while_disconnected_fails_at_once(
     """Without a link every command fails at once with a connection error."""
     client = make_client()
 
-    async with asyncio.timeout(SHORT_TIMEOUT):
-        with pytest.raises(InvisOutletConnectionError, match="not connected"):
-            await COMMANDS[command](client)
+    with pytest.raises(InvisOutletConnectionError, match="not connected"):
+        await at_once(COMMANDS[command](client))

@@ -1097,7 +1097,7 @@ async def test_close_makes_install_raise_interrupted(
     await watched.firmware.close()
 
     with pytest.raises(InvisOutletUpdateError) as raised:
-        async with asyncio.timeout(SHORT_TIMEOUT):
+        async with asyncio.timeout(WAIT):
             await installing
     assert raised.value.reason is FirmwareError.INTERRUPTED
     assert status_reads(simulator) == reads
@@ -1114,7 +1114,7 @@ async def test_close_ends_following_quietly(
     await simulator.push(CallbackName.UPDATE_PROGRESS, [2, 10])
     await watched.wait_for_phase(OtaPhase.DOWNLOADING)
 
-    async with asyncio.timeout(SHORT_TIMEOUT):
+    async with asyncio.timeout(WAIT):
         await watched.firmware.close()
 
     await assert_idle(watched.firmware)
@@ -1155,7 +1155,7 @@ async def test_close_during_a_version_read_ends_install_promptly(
     await watched.firmware.close()
 
     with pytest.raises(InvisOutletUpdateError) as raised:
-        async with asyncio.timeout(SHORT_TIMEOUT + 0.8):
+        async with asyncio.timeout(WAIT):
             await installing
     assert raised.value.reason is FirmwareError.INTERRUPTED
 
@@ -1184,7 +1184,7 @@ async def test_close_while_available_updates_are_read_starts_nothing(
     )
 
     with pytest.raises(InvisOutletUpdateError) as raised:
-        async with asyncio.timeout(SHORT_TIMEOUT):
+        async with asyncio.timeout(WAIT):
             await installing
     assert raised.value.reason is FirmwareError.INTERRUPTED
     assert simulator.requests_for(CallbackName.START_UPDATE) == []
@@ -1201,7 +1201,7 @@ async def test_same_component_twice_is_refused_at_once(
     before = len(simulator.requests)
 
     with pytest.raises(InvisOutletUpdateError) as raised:
-        async with asyncio.timeout(SHORT_TIMEOUT):
+        async with asyncio.timeout(WAIT):
             await watched.firmware.install(DECO, component=DECO_FW)
 
     assert raised.value.reason is FirmwareError.IN_PROGRESS

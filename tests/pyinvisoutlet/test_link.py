@@ -40,6 +40,7 @@ from tests.simulator import (
     InvisOutletSimulator,
     oversized,
 )
+from tests.waiting import at_once
 
 from .conftest import (
     HOST,
@@ -82,9 +83,8 @@ async def test_request_while_never_connected_fails_at_once(
     """A request before connect() fails at once with a connection error."""
     client = make_client()
 
-    async with asyncio.timeout(SHORT_TIMEOUT):
-        with pytest.raises(InvisOutletConnectionError, match="not connected"):
-            await client.outlet_info()
+    with pytest.raises(InvisOutletConnectionError, match="not connected"):
+        await at_once(client.outlet_info())
 
 
 async def test_request_after_close_fails_at_once(client: InvisOutlet) -> None:
@@ -92,9 +92,8 @@ async def test_request_after_close_fails_at_once(client: InvisOutlet) -> None:
     await client.close()
 
     assert not client.connected
-    async with asyncio.timeout(SHORT_TIMEOUT):
-        with pytest.raises(InvisOutletConnectionError, match="not connected"):
-            await client.firmware_status()
+    with pytest.raises(InvisOutletConnectionError, match="not connected"):
+        await at_once(client.firmware_status())
 
 
 async def test_request_while_reconnecting_fails_at_once(
@@ -104,9 +103,8 @@ async def test_request_while_reconnecting_fails_at_once(
     await simulator.set_refusing(True)
     await links.wait_for(1)
 
-    async with asyncio.timeout(SHORT_TIMEOUT):
-        with pytest.raises(InvisOutletConnectionError, match="not connected"):
-            await client.outlet_info()
+    with pytest.raises(InvisOutletConnectionError, match="not connected"):
+        await at_once(client.outlet_info())
 
 
 @with_faults(puback_zero={20})
