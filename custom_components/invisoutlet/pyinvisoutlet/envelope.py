@@ -13,7 +13,9 @@ from .fields import as_int, shape
 _ENVELOPE = frozenset(("sn", "packetID", "PUBACK", "payload"))
 
 
-@dataclass(frozen=True, slots=True)
+# A weak reference slot: a client's feeds know the message they took last without
+# keeping it (and the raw arguments it holds) alive.
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Message:
     """One message from the outlet; callers never see it."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 import json
 import logging
 import socket
@@ -86,6 +86,14 @@ def redirect_guard() -> aiohttp.TraceConfig:
     return guard
 
 
+@cache
+def _shared_guard() -> aiohttp.TraceConfig:
+    """Return the redirect guard of the library's own sessions, made once."""
+    # A trace config only holds its handlers (each request gets its own context):
+    # one serves every session, instead of ~2 KiB of signals per link.
+    return redirect_guard()
+
+
 # One encoder for every request: json.dumps with separators builds a new one per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 _DECODER = json.JSONDecoder()
@@ -100,16 +108,17 @@ class _TcpStream(asyncio.BufferedProtocol):
     """Decode the stream as it arrives; keep the messages until receive() takes them.
 
     A protocol, not asyncio's stream reader: no buffer between the socket and the
-    decoder, no future per read. Reads go into one buffer of READ_SIZE bytes, and
-    the link takes everything decoded each time it wakes, which is after every read
-    (one read a loop iteration): what waits here is one read's messages at most.
+    decoder, no future per read. Each read goes into a buffer of READ_SIZE bytes made
+    for it (an idle link holds none), and the link takes everything decoded each
+    time it wakes, which is after every read (one read a loop iteration): what waits
+    here is one read's messages at most.
     """
 
     def __init__(self, on_skip: SkipListener) -> None:
         """Start with nothing received."""
         self.decoder = JsonStreamDecoder(on_skip=on_skip)
         self.values: list[Any] = []
-        self._read_buffer = memoryview(bytearray(READ_SIZE))
+        self._read_buffer = memoryview(b"")
         self.transport: asyncio.Transport | None = None
         self.socket: socket.socket | None = None
         # Why the stream ended (None while it is open), for receive() and send().
@@ -123,14 +132,16 @@ class _TcpStream(asyncio.BufferedProtocol):
         self.socket = transport.get_extra_info("socket")
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        """Read into the one buffer, whatever asyncio would read at once."""
+        """Read at most READ_SIZE bytes, whatever asyncio would read at once."""
         del sizehint
+        self._read_buffer = memoryview(bytearray(READ_SIZE))
         return self._read_buffer
 
     def buffer_updated(self, nbytes: int) -> None:
         """Decode what arrived and wake the receiver."""
         self._acknowledge_now()
-        self.values += self.decoder.feed(self._read_buffer[:nbytes])
+        data, self._read_buffer = self._read_buffer[:nbytes], memoryview(b"")
+        self.values += self.decoder.feed(data)
         self._wake()
 
     def eof_received(self) -> bool:
@@ -288,7 +299,7 @@ class WebSocketConnection:
         on_skip: SkipListener = log_skip,
     ) -> WebSocketConnection:
         """Connect to ws://host:port/ws."""
-        client = session or aiohttp.ClientSession(trace_configs=[redirect_guard()])
+        client = session or aiohttp.ClientSession(trace_configs=[_shared_guard()])
         url = URL.build(scheme="ws", host=host, port=port, path="/ws")
         try:
             async with asyncio.timeout(timeout):
