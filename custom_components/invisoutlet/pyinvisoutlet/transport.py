@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from enum import StrEnum
-from functools import cache, partial
+from functools import partial
 import json
 import logging
 import socket
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import aiohttp
 from yarl import URL
 
+from . import sessions
 from .decoder import MAX_MESSAGE_SIZE, JsonStreamDecoder, SkipListener, log_skip
 from .exceptions import InvisOutletConnectionError, InvisOutletProtocolError
 
@@ -84,14 +85,6 @@ def redirect_guard() -> aiohttp.TraceConfig:
     # aiohttp 3.11 annotates its signals wrongly (fixed in later releases).
     guard.on_request_redirect.append(refuse)  # type: ignore[arg-type,unused-ignore]
     return guard
-
-
-@cache
-def _shared_guard() -> aiohttp.TraceConfig:
-    """Return the redirect guard of the library's own sessions, made once."""
-    # A trace config only holds its handlers (each request gets its own context):
-    # one serves every session, instead of ~2 KiB of signals per link.
-    return redirect_guard()
 
 
 # One encoder for every request: json.dumps with separators builds a new one per call.
@@ -277,7 +270,7 @@ class WebSocketConnection:
         owned_session: aiohttp.ClientSession | None,
         on_skip: SkipListener = log_skip,
     ) -> None:
-        """Wrap an open WebSocket; owned_session is closed with it."""
+        """Wrap an open WebSocket; owned_session (borrowed) is given back with it."""
         self._websocket = websocket
         self._owned_session = owned_session
         self._on_skip = on_skip
@@ -299,7 +292,7 @@ class WebSocketConnection:
         on_skip: SkipListener = log_skip,
     ) -> WebSocketConnection:
         """Connect to ws://host:port/ws."""
-        client = session or aiohttp.ClientSession(trace_configs=[_shared_guard()])
+        client = session or sessions.borrow(redirect_guard)
         url = URL.build(scheme="ws", host=host, port=port, path="/ws")
         try:
             async with asyncio.timeout(timeout):
@@ -311,7 +304,7 @@ class WebSocketConnection:
         except BaseException as err:
             # Cancellation (close() during a connect) must not leak our session either.
             if session is None:
-                await client.close()
+                await sessions.give_back(client)
             if isinstance(err, (TimeoutError, aiohttp.ClientError, OSError)):
                 msg = f"cannot connect to {url}: {err!r}"
                 raise InvisOutletConnectionError(msg) from err
@@ -446,11 +439,11 @@ class WebSocketConnection:
             raise InvisOutletConnectionError(msg) from err
 
     async def close(self) -> None:
-        """Close the WebSocket, and the session if this link created it."""
+        """Close the WebSocket; give back the library's session if this link used it."""
         self._stop_keepalive()
         await self._websocket.close()
         if self._owned_session is not None:
-            await self._owned_session.close()
+            await sessions.give_back(self._owned_session)
 
 
 async def open_connection(
