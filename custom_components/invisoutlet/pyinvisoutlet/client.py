@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any, Self, cast
-import weakref
 
 from .accessories import ColorLightState, NightlightState, SensorReadings
 from .configuration import AnySetting, DeviceConfiguration, configure_args
@@ -82,30 +81,30 @@ _PARSERS: dict[type[Any], tuple[CallbackName, Callable[[Message], Any]]] = {
 
 @dataclass(slots=True)
 class _Feed[T]:
-    """One kind of state: its subscribers, and the model last taken."""
+    """One kind of state: its subscribers, the arguments last taken and their model."""
 
     parse: Callable[[Message], T]
     listeners: list[Callable[[T], None]] = field(default_factory=list)
-    # The model last taken; whether it was taken this link session (else the next
-    # one is news whatever it holds).
+    # The arguments of the last message taken, and the model they (or equal ones)
+    # gave; None: the next message is news whatever it holds (a new link session).
+    last_args: Any = None
     last_model: T | None = None
-    seen: bool = False
     waiters: list[asyncio.Future[T]] = field(default_factory=list)
-    # The message last taken, not kept alive: a read of it finds its model here.
-    last_message: weakref.ref[Message] | None = None
 
     def take(self, message: Message) -> T | None:
-        """Parse a message, give waiters its model; return the model when it is news."""
+        """Give waiters a message's model; return the model when it is news."""
+        args = message.args
+        if args == self.last_args and self.last_args is not None:
+            # No news: equal arguments give an equal model (one link session is one
+            # outlet, whose serial cannot change). Kept as these arguments, so that
+            # a read of this very message finds its model (model_of).
+            self.last_args = args
+            self._resolve_waiters()
+            return None
         model = self.parse(message)
-        news = not self.seen or model != self.last_model
-        self.last_model, self.seen = model, True
-        self.last_message = weakref.ref(message)
-        if self.waiters:
-            for waiter in self.waiters:
-                if not waiter.done():
-                    waiter.set_result(model)
-            self.waiters.clear()
-        return model if news else None
+        self.last_args, self.last_model = args, model
+        self._resolve_waiters()
+        return model
 
     def tell(self, model: T) -> None:
         """Give news to every subscriber."""
@@ -118,9 +117,18 @@ class _Feed[T]:
 
     def model_of(self, message: Message) -> T:
         """Return the model of a message this feed took, else parse it (raising why)."""
-        if self.last_message is not None and self.last_message() is message:
+        if message.args is self.last_args and self.last_args is not None:
             return cast("T", self.last_model)
         return self.parse(message)
+
+    def _resolve_waiters(self) -> None:
+        """Give waiters the last model, news or not."""
+        if self.waiters:
+            model = self.last_model
+            for waiter in self.waiters:
+                if not waiter.done():
+                    waiter.set_result(cast("T", model))
+            self.waiters.clear()
 
 
 class InvisOutlet:
@@ -152,7 +160,7 @@ class InvisOutlet:
             session=session,
             request_timeout=request_timeout,
             connect_timeout=connect_timeout,
-            backoff=backoff or Backoff(),
+            backoff=backoff or _DEFAULT_BACKOFF,
         )
         self.serial = serial
         # The serial of another outlet answering at the address, before any device.
@@ -498,7 +506,7 @@ class InvisOutlet:
     def _forget_seen(self) -> None:
         """Take the next state of every kind as news, whatever came before."""
         for feed in self._feeds.values():
-            feed.seen = False
+            feed.last_args = None
 
     async def _read_part(self, part: DevicePart) -> None:
         """Read one part; a refusal or a garbled answer keeps what was known."""
@@ -645,6 +653,8 @@ _MODEL_OF_CALLBACK: dict[int | None, type[Any]] = {
     callback: model for model, (callback, _) in _PARSERS.items()
 }
 _READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}
+# The defaults are immutable: one serves every client.
+_DEFAULT_BACKOFF = Backoff()
 # What the first device information brings: everything.
 _ALL_PARTS = frozenset(DevicePart)
 # What _watch_deco looks at, besides the link.

@@ -13,9 +13,7 @@ from .fields import as_int, shape
 _ENVELOPE = frozenset(("sn", "packetID", "PUBACK", "payload"))
 
 
-# A weak reference slot: a client's feeds know the message they took last without
-# keeping it (and the raw arguments it holds) alive.
-@dataclass(frozen=True, slots=True, weakref_slot=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """One message from the outlet; callers never see it."""
 

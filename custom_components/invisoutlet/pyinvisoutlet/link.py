@@ -81,6 +81,8 @@ class Link:
     _reboot_expected: bool = field(default=False, init=False, repr=False)
     _restart_requested: bool = field(default=False, init=False, repr=False)
     _received_at: float = field(default=0.0, init=False, repr=False)
+    # Whether this link session brought any message (a reconnect then starts over).
+    _took: bool = field(default=False, init=False, repr=False)
     # Messages skipped this link session, by reason (logged once each, then counted).
     _skipped: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
@@ -231,13 +233,14 @@ class Link:
 
     async def _read_until_lost(self, connection: Connection) -> bool:
         """Dispatch messages until the link fails; return whether any arrived."""
-        received = False
-        loop = asyncio.get_running_loop()
+        self._took = False
         try:
+            # Where the transport can, messages are dispatched as they arrive.
+            connection.deliver(self._take_all)
             while True:
                 # Taken by a call: what was received is not kept alive by this
                 # frame while it waits for more.
-                received |= self._take_all(await connection.receive(), loop.time())
+                self._take_all(await connection.receive())
         except OversizedMessageError as err:
             for value in err.decoded:
                 self._dispatch(value)
@@ -254,7 +257,7 @@ class Link:
         await connection.close()
         self._end_session()
         self._notify_link(False)
-        return received
+        return self._took
 
     async def _reconnect(self, delay: float) -> tuple[Connection, float]:
         """Retry with capped exponential backoff; return the link and the next delay."""
@@ -324,12 +327,13 @@ class Link:
                     InvisOutletConnectionError(f"link to {self.host} lost")
                 )
 
-    def _take_all(self, values: list[Any], now: float) -> bool:
-        """Note that data came, dispatch its messages; return whether there were any."""
-        self._received_at = now
-        for value in values:
-            self._dispatch(value)
-        return bool(values)
+    def _take_all(self, values: list[Any]) -> None:
+        """Note that data came, and dispatch its messages in order."""
+        self._received_at = asyncio.get_running_loop().time()
+        if values:
+            self._took = True
+            for value in values:
+                self._dispatch(value)
 
     def _dispatch(self, value: Any) -> None:
         """Route one message to its request, then to its callback's listeners."""

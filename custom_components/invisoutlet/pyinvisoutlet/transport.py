@@ -20,7 +20,7 @@ from .decoder import MAX_MESSAGE_SIZE, JsonStreamDecoder, SkipListener, log_skip
 from .exceptions import InvisOutletConnectionError, InvisOutletProtocolError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Callable
 
 LOGGER = logging.getLogger(__package__)
 
@@ -61,6 +61,12 @@ class Connection(Protocol):
     async def receive(self) -> list[Any]:
         """Wait for data; return the JSON values it completes."""
 
+    def deliver(self, take: Callable[[list[Any]], object]) -> None:
+        """Hand each read's values to take as it arrives, where the transport can.
+
+        receive() then returns only what came before, and raises when the link ends.
+        """
+
     async def close(self) -> None:
         """Close the link."""
 
@@ -98,20 +104,37 @@ def encode(message: dict[str, Any]) -> str:
 
 
 class _TcpStream(asyncio.BufferedProtocol):
-    """Decode the stream as it arrives; keep the messages until receive() takes them.
+    """Decode the stream as it arrives; hand it on at once, or keep it for receive().
 
     A protocol, not asyncio's stream reader: no buffer between the socket and the
-    decoder, no future per read. Each read goes into a buffer of READ_SIZE bytes made
-    for it (an idle link holds none), and the link takes everything decoded each
-    time it wakes, which is after every read (one read a loop iteration): what waits
-    here is one read's messages at most.
+    decoder, no future per read, and once the link takes deliveries no task switch
+    between a reply arriving and its request learning of it. Each read goes into a
+    buffer of READ_SIZE bytes made for it (an idle link holds none). Without a taker
+    the receiver takes everything decoded each time it wakes, which is after every
+    read (one read a loop iteration): what waits here is one read's messages at most.
     """
+
+    __slots__ = (
+        "_drained",
+        "_read_buffer",
+        "_received",
+        "decoder",
+        "ended",
+        "failure",
+        "socket",
+        "take",
+        "transport",
+        "values",
+    )
 
     def __init__(self, on_skip: SkipListener) -> None:
         """Start with nothing received."""
         self.decoder = JsonStreamDecoder(on_skip=on_skip)
         self.values: list[Any] = []
-        self._read_buffer = memoryview(b"")
+        self.take: Callable[[list[Any]], object] | None = None
+        # What a taker (or the decoder) raised: the link ends with it.
+        self.failure: Exception | None = None
+        self._read_buffer: memoryview | None = None
         self.transport: asyncio.Transport | None = None
         self.socket: socket.socket | None = None
         # Why the stream ended (None while it is open), for receive() and send().
@@ -127,14 +150,28 @@ class _TcpStream(asyncio.BufferedProtocol):
     def get_buffer(self, sizehint: int) -> memoryview:
         """Read at most READ_SIZE bytes, whatever asyncio would read at once."""
         del sizehint
-        self._read_buffer = memoryview(bytearray(READ_SIZE))
-        return self._read_buffer
+        buffer = self._read_buffer = memoryview(bytearray(READ_SIZE))
+        return buffer
 
     def buffer_updated(self, nbytes: int) -> None:
         """Decode what arrived and wake the receiver."""
         self._acknowledge_now()
-        data, self._read_buffer = self._read_buffer[:nbytes], memoryview(b"")
-        self.values += self.decoder.feed(data)
+        # asyncio calls get_buffer() before each call of this.
+        data = cast("memoryview", self._read_buffer)[:nbytes]
+        self._read_buffer = None
+        try:
+            values = self.decoder.feed(data)
+            if self.take is not None:
+                self.take(values)
+                return
+        except Exception as err:  # noqa: BLE001 - raised to the receiver instead
+            # Whatever stops the reader takes the link down: never silently dead.
+            self.failure = err
+            if self.transport is not None:
+                self.transport.close()
+            self._wake()
+            return
+        self.values += values
         self._wake()
 
     def eof_received(self) -> bool:
@@ -198,6 +235,8 @@ class _TcpStream(asyncio.BufferedProtocol):
 class TcpConnection:
     """Raw TCP link: bare JSON objects, requests terminated by a newline."""
 
+    __slots__ = ("_stream",)
+
     def __init__(self, stream: _TcpStream) -> None:
         """Wrap an open stream."""
         self._stream = stream
@@ -251,9 +290,15 @@ class TcpConnection:
         if values:
             stream.values = []
             return values
+        if stream.failure is not None:
+            raise stream.failure
         if stream.ended is not None:
             raise stream.ended
         return values
+
+    def deliver(self, take: Callable[[list[Any]], object]) -> None:
+        """Hand each read's values to take from within the read itself."""
+        self._stream.take = take
 
     async def close(self) -> None:
         """Close the socket without waiting on a peer that may be gone."""
@@ -437,6 +482,10 @@ class WebSocketConnection:
             self._stop_keepalive()
             msg = f"sending a control frame failed: {err!r}"
             raise InvisOutletConnectionError(msg) from err
+
+    def deliver(self, take: Callable[[list[Any]], object]) -> None:
+        """Keep receive() as the way in: aiohttp queues the frames for it anyway."""
+        del take
 
     async def close(self) -> None:
         """Close the WebSocket; give back the library's session if this link used it."""
