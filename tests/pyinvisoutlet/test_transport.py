@@ -211,6 +211,22 @@ async def test_tcp_send_raises_once_the_link_is_lost(
         await connection.send({"packetID": 100000, "payload": {"callbackName": 12}})
 
 
+async def test_tcp_close_returns_with_the_socket_closed(
+    tcp: tuple[TcpConnection, RawPeer],
+) -> None:
+    """close() returns once the socket is closed: nothing of the link runs after it."""
+    connection, peer = tcp
+    sock = connection.socket
+    assert sock is not None
+
+    await connection.close()
+
+    assert sock.fileno() == -1
+    async with asyncio.timeout(WAIT):
+        assert await peer.reader.read() == b""
+    await connection.close()  # closing again is harmless
+
+
 async def test_tcp_open_raises_when_refused(socket_enabled: None) -> None:
     """Connecting to a port where nothing listens is a connection error."""
     with pytest.raises(InvisOutletConnectionError, match="cannot connect"):

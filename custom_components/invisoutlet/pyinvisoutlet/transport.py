@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__package__)
 
 READ_SIZE = 16 * 1024
+# A socket closed with nothing left to send closes within one loop iteration.
+CLOSE_TIMEOUT = 1.0
 WEBSOCKET_HEARTBEAT = 10.0
 # aiohttp closes the WebSocket on a frame over its limit: it cannot skip one. Frames
 # up to this bound are received and, when over MAX_MESSAGE_SIZE, skipped like any
@@ -116,6 +118,7 @@ class _TcpStream(asyncio.BufferedProtocol):
 
     __slots__ = (
         "_drained",
+        "_gone",
         "_read_buffer",
         "_received",
         "decoder",
@@ -141,6 +144,8 @@ class _TcpStream(asyncio.BufferedProtocol):
         self.ended: InvisOutletConnectionError | None = None
         self._received: asyncio.Future[None] | None = None
         self._drained: asyncio.Future[None] | None = None
+        # Resolved once the socket is closed (made when close() waits for it).
+        self._gone: asyncio.Future[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Keep the transport and its socket."""
@@ -183,8 +188,10 @@ class _TcpStream(asyncio.BufferedProtocol):
         """End the link; a writer waiting for the socket to drain is released."""
         msg = "the connection closed" if exc is None else f"receiving failed: {exc}"
         self._end(InvisOutletConnectionError(msg))
-        if self._drained is not None and not self._drained.done():
-            self._drained.set_result(None)
+        self.transport = None
+        for future in (self._drained, self._gone):
+            if future is not None and not future.done():
+                future.set_result(None)
 
     def pause_writing(self) -> None:
         """Hold senders until the socket takes more."""
@@ -205,6 +212,13 @@ class _TcpStream(asyncio.BufferedProtocol):
             await self._received
         finally:
             self._received = None
+
+    async def closed(self) -> None:
+        """Return once the socket is closed."""
+        if self.transport is None:
+            return
+        self._gone = asyncio.get_running_loop().create_future()
+        await self._gone
 
     async def drained(self) -> None:
         """Return once the socket takes more to send."""
@@ -301,9 +315,20 @@ class TcpConnection:
         self._stream.take = take
 
     async def close(self) -> None:
-        """Close the socket without waiting on a peer that may be gone."""
-        if self._stream.transport is not None:
-            self._stream.transport.close()
+        """Close the socket; wait for it only when nothing is left to send.
+
+        With nothing to send, the socket is closed within one loop iteration: wait
+        for that, so that nothing of the link is left to run after close(). With
+        data still queued, a peer that may be gone is not waited for.
+        """
+        stream = self._stream
+        if (transport := stream.transport) is None:
+            return
+        transport.close()
+        if transport.get_write_buffer_size() == 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await stream.closed()
 
 
 class WebSocketConnection:
