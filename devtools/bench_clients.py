@@ -1,8 +1,9 @@
 """The three clients the side-by-side benchmark compares, behind one small interface.
 
 - ``ours``: ``InvisOutlet`` of ``custom_components.invisoutlet.pyinvisoutlet``, with
-  only the calls the integration has always used (connect, outlet_info, subscribe,
-  close), so that this harness survives the client's reshaping.
+  only the calls the integration uses (connect, outlet_info, subscribe_device,
+  close): readings reach the subscriber as the coordinator hears of them, as device
+  changes.
 - ``theirs``: ``InvisOutletClient`` of ``invisoutlet`` 1.1.5 (PyPI). It tries TCP
   first and falls back to the WebSocket; for the WebSocket figures it is told to
   prefer the WebSocket (its ``_preferred_name``, what a reconnect uses).
@@ -28,8 +29,9 @@ from typing import Any, Protocol
 import aiohttp
 
 from custom_components.invisoutlet.pyinvisoutlet import (
+    Device,
+    DevicePart,
     InvisOutlet,
-    SensorReadings,
     Transport,
 )
 from devtools.bench_sizes import HOST, WAIT
@@ -82,13 +84,14 @@ class Ours:
         return await self._client.outlet_info()
 
     def on_reading(self, listener: Listener) -> None:
-        """Subscribe to sensor readings."""
+        """Subscribe to device changes, as the integration does; pass on readings."""
 
-        def reading(readings: SensorReadings) -> None:
-            assert readings.movement_energy is not None
-            listener(int(readings.movement_energy))
+        def changed(device: Device, parts: frozenset[DevicePart]) -> None:
+            if DevicePart.SENSORS in parts and device.sensors is not None:
+                assert device.sensors.movement_energy is not None
+                listener(int(device.sensors.movement_energy))
 
-        self._client.subscribe(SensorReadings, reading)
+        self._client.subscribe_device(changed)
 
     async def close(self) -> None:
         """Close the link."""

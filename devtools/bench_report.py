@@ -120,13 +120,17 @@ the repetitions; ratios are median over median (below 1: ours is faster or small
   (after 20 untimed).
 - 3: {sizes.paced_pushes} sensor pushes at {sizes.push_rate:.0f}/s, each with a new
   reading; from the simulator's `perf_counter` before the write to the subscriber's
-  (one monotonic clock for both processes).
+  (one monotonic clock for both processes). The subscriber of ours is a device
+  subscription, as the integration's coordinator has (each push merged into the
+  device snapshot); theirs a sensor-data callback; minimal's its one listener.
 - 4, 5: {sizes.burst:,} pushes written at once (TCP: back to back; WS: one text frame
   each), until the subscriber has the last; CPU is `time.process_time` of the client
   process over that time. 7: the same burst again under tracemalloc, its peak above
   what was traced before.
 - 6: {sizes.clients} clients connected to one simulator, each after its first
   answer; traced Python memory (tracemalloc, not RSS) divided by {sizes.clients}.
+  On WS, theirs and minimal make one aiohttp session per client; ours' links that
+  are given none share one (the integration passes Home Assistant's).
 - 8: the simulator drops every link, refuses for {sizes.refuse_seconds} s, then
   accepts; the client polls device information every 1 ms. Every client retries
   1 s after the drop (both libraries' default; the minimal client does the same), so
@@ -138,8 +142,10 @@ the repetitions; ratios are median over median (below 1: ours is faster or small
 - The simulator's TCP sockets keep Nagle's algorithm on (asyncio sets `TCP_NODELAY`
   only on sockets made with proto 6): a client that does not ACK at once may wait a
   delayed ACK (~40 ms) for the next small push (3, p99). Ours sets `TCP_QUICKACK`.
-- 7 includes, for every client, asyncio's receive into a 256 KiB bytes object; the
-  minimal TCP client also decodes a whole such read before dispatching it.
+- 7 includes, for theirs and minimal on TCP, asyncio's receive into a 256 KiB bytes
+  object (ours reads at most 16 KiB at a time into a buffer of its own); the minimal
+  TCP client also decodes a whole such read before dispatching it; on WS, aiohttp's
+  reads for every client.
 
 {table(results, sizes)}
 """

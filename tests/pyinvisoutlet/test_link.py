@@ -7,7 +7,7 @@ WebSocket (revA) carry the same messages and the client must treat them alike.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Buffer
 import itertools
 import logging
 from typing import Any
@@ -30,9 +30,9 @@ from custom_components.invisoutlet.pyinvisoutlet import (
     link as link_module,
     transport as transport_module,
 )
+from custom_components.invisoutlet.pyinvisoutlet.decoder import JsonStreamDecoder
 from custom_components.invisoutlet.pyinvisoutlet.envelope import Message
 from custom_components.invisoutlet.pyinvisoutlet.transport import (
-    TcpConnection,
     open_connection,
 )
 from tests.simulator import (
@@ -580,16 +580,17 @@ async def test_unexpected_error_while_reading_takes_the_link_down(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A surprise in the reader is logged and the link reopened: never silently dead."""
-    real_receive = TcpConnection.receive
+    real_feed = JsonStreamDecoder.feed
     failures = iter([RuntimeError("reader bug")])
 
-    async def receive_once_broken(connection: TcpConnection) -> list[Any]:
+    def feed_once_broken(decoder: JsonStreamDecoder, data: Buffer) -> list[Any]:
         if (error := next(failures, None)) is not None:
             raise error
-        return await real_receive(connection)
+        return real_feed(decoder, data)
 
-    monkeypatch.setattr(TcpConnection, "receive", receive_once_broken)
-    await client.outlet_info()  # the next read of the link fails
+    monkeypatch.setattr(JsonStreamDecoder, "feed", feed_once_broken)
+    with pytest.raises(InvisOutletConnectionError):
+        await client.outlet_info()  # its answer reaches a broken reader
 
     assert await links.wait_for(2) == [False, True]
     assert "Reading from 127.0.0.1 failed; reconnecting" in caplog.text

@@ -211,6 +211,60 @@ async def test_tcp_send_raises_once_the_link_is_lost(
         await connection.send({"packetID": 100000, "payload": {"callbackName": 12}})
 
 
+async def test_tcp_close_returns_with_the_socket_closed(
+    tcp: tuple[TcpConnection, RawPeer],
+) -> None:
+    """close() returns once the socket is closed: nothing of the link runs after it."""
+    connection, peer = tcp
+    sock = connection.socket
+    assert sock is not None
+
+    await connection.close()
+
+    assert sock.fileno() == -1
+    async with asyncio.timeout(WAIT):
+        assert await peer.reader.read() == b""
+    await connection.close()  # closing again is harmless
+
+
+async def test_tcp_send_waits_while_the_socket_takes_no_more(
+    tcp: tuple[TcpConnection, RawPeer],
+) -> None:
+    """A request waits while asyncio says the socket is full; it goes once drained."""
+    connection, peer = tcp
+    stream = connection._stream
+    stream.pause_writing()  # what asyncio calls when its write buffer is full
+    request = {"packetID": 373184, "payload": {"callbackName": 12}}
+
+    sending = asyncio.create_task(connection.send(request))
+    await asyncio.sleep(0)
+    assert not sending.done()
+    stream.resume_writing()
+
+    async with asyncio.timeout(WAIT):
+        await sending
+        assert await peer.reader.readline() == compact(request) + b"\n"
+
+
+async def test_tcp_send_waiting_for_the_socket_ends_with_the_link(
+    tcp: tuple[TcpConnection, RawPeer],
+) -> None:
+    """A request waiting for a full socket is released when the link ends."""
+    connection, peer = tcp
+    connection._stream.pause_writing()
+    sending = asyncio.create_task(
+        connection.send({"packetID": 373184, "payload": {"callbackName": 12}})
+    )
+    await asyncio.sleep(0)
+
+    peer.reset()
+
+    async with asyncio.timeout(WAIT):
+        await sending
+    with pytest.raises(InvisOutletConnectionError, match="sending failed"):
+        await connection.send({"packetID": 100000, "payload": {"callbackName": 12}})
+
+
 @pytest.mark.usefixtures("socket_enabled")
 async def test_tcp_open_raises_when_refused() -> None:
     """Connecting to a port where nothing listens is a connection error."""

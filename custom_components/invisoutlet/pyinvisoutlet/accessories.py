@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Self
 
+from .builder import builder
 from .const import ColorEffect
 from .exceptions import InvisOutletProtocolError
 from .fields import MAX_TEXT, as_bool, as_float, as_int, as_list, reject, shape
@@ -58,11 +59,17 @@ READINGS: dict[str, Reading] = {
 }
 
 
-# READINGS as flat rows, for the hot loop of SensorReadings.from_args.
-_READING_TABLE = tuple(
-    (name, reading.key, reading.flag, reading.low, reading.high)
-    for name, reading in READINGS.items()
-)
+# READINGS by the key they are sent under, for the hot loop of
+# SensorReadings.from_args: each with its place among the fields and its bit in the
+# mask of the readings a message reports.
+_BY_KEY = {
+    reading.key: (index, 1 << index, name, reading.flag, reading.low, reading.high)
+    for index, (name, reading) in enumerate(READINGS.items())
+}
+_NAMES = tuple(READINGS)
+# The readings reported, by mask: a faceplate reports the same ones every time, so
+# each set is made once and shared (at most one per mask of the 13 readings).
+_REPORTED: dict[int, frozenset[str]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +93,19 @@ class SensorReadings:
     bvoc_accuracy: float | None = None
 
     @classmethod
-    def from_args(cls, args: object) -> Self:
+    def from_args(cls, args: object) -> SensorReadings:
         """Parse [device type, {readings}]; numbers may arrive as strings."""
-        # One pass over a precomputed table: a faceplate pushes this every few seconds.
+        # One pass over what was sent: a faceplate pushes this every few seconds.
         readings = _readings_of(args)
-        values: dict[str, Any] = {}
-        reported = []
+        values: list[float | None] = [None] * len(_NAMES)
+        mask = 0
         # Each flag vouches for several readings: read once per message.
         vouched: dict[str, bool] = {}
-        for name, key, flag, low, high in _READING_TABLE:
-            if key not in readings:
+        for key, sent in readings.items():
+            if (row := _BY_KEY.get(key)) is None:
                 continue
-            reported.append(name)
+            index, bit, name, flag, low, high = row
+            mask |= bit
             if flag is not None:
                 valid = vouched.get(flag)
                 if valid is None:
@@ -109,7 +117,6 @@ class SensorReadings:
                     )
                 if not valid:
                     continue
-            sent = readings[key]
             kind = type(sent)
             # Numbers and short numeric text in range skip the tolerant reader; NaN and
             # everything else fail the comparison and take the reader, which says why.
@@ -118,10 +125,15 @@ class SensorReadings:
             else:
                 number = _text_number(sent) if kind is str else None
             if number is not None and low <= number <= high:
-                values[name] = float(number)
+                values[index] = float(number)
             else:
-                values[name] = _value(name, READINGS[name], sent)
-        return cls(frozenset(reported), **values)
+                values[index] = _value(name, READINGS[name], sent)
+        reported = _REPORTED.get(mask)
+        if reported is None:
+            reported = _REPORTED[mask] = frozenset(
+                name for index, name in enumerate(_NAMES) if mask >> index & 1
+            )
+        return _build_readings(reported, *values)
 
     @property
     def calibrating_occupancy(self) -> bool:
@@ -139,6 +151,9 @@ class SensorReadings:
     def motion(self) -> bool | None:
         """Return whether the radar sees movement."""
         return None if self.movement_energy is None else self.movement_energy > 0
+
+
+_build_readings = builder(SensorReadings)
 
 
 def _value(name: str, reading: Reading, sent: object) -> float | None:

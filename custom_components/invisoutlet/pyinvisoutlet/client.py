@@ -81,17 +81,18 @@ _PARSERS: dict[type[Any], tuple[CallbackName, Callable[[Message], Any]]] = {
 
 @dataclass(slots=True)
 class _Feed[T]:
-    """One pushed model: its listeners, and the arguments last seen and their model."""
+    """One kind of state: its subscribers, the arguments last taken and their model."""
 
     parse: Callable[[Message], T]
     listeners: list[Callable[[T], None]] = field(default_factory=list)
-    # The arguments of the last message taken, and the model they (or equal ones) gave.
+    # The arguments of the last message taken, and the model they (or equal ones)
+    # gave; None: the next message is news whatever it holds (a new link session).
     last_args: Any = None
     last_model: T | None = None
     waiters: list[asyncio.Future[T]] = field(default_factory=list)
 
-    def take(self, message: Message) -> None:
-        """Deliver a model to waiters, and to listeners when it is news."""
+    def take(self, message: Message) -> T | None:
+        """Give waiters a message's model; return the model when it is news."""
         args = message.args
         if args == self.last_args and self.last_args is not None:
             # No news: equal arguments give an equal model (one link session is one
@@ -99,10 +100,14 @@ class _Feed[T]:
             # a read of this very message finds its model (model_of).
             self.last_args = args
             self._resolve_waiters()
-            return
+            return None
         model = self.parse(message)
         self.last_args, self.last_model = args, model
         self._resolve_waiters()
+        return model
+
+    def tell(self, model: T) -> None:
+        """Give news to every subscriber."""
         for listener in tuple(self.listeners):
             try:
                 listener(model)
@@ -155,7 +160,7 @@ class InvisOutlet:
             session=session,
             request_timeout=request_timeout,
             connect_timeout=connect_timeout,
-            backoff=backoff or Backoff(),
+            backoff=backoff or _DEFAULT_BACKOFF,
         )
         self.serial = serial
         # The serial of another outlet answering at the address, before any device.
@@ -164,17 +169,11 @@ class InvisOutlet:
         # States that came before the first information, in arrival order.
         self._early: dict[DevicePart, Any] = {}
         self._device_listeners: list[DeviceListener] = []
+        # One feed per kind of state, made when its first message or subscriber comes.
         self._feeds: dict[type[Any], _Feed[Any]] = {}
-        for model, (callback_name, parse) in _PARSERS.items():
-            feed: _Feed[Any] = _Feed(parse)
-            self._feeds[model] = feed
-            self._link.listen(callback_name, feed.take)
-            feed.listeners.append(partial(self._merge, PART_OF_MODEL[model]))
+        self._link.receiver = self._take
         self._link.subscribe_link(self._link_changed)
         self._silence = Silence(deco_silence_limit, self._merge_silence)
-        self._link.listen_pushes(
-            CallbackName.SENSORS, lambda _message: self._silence.heard()
-        )
         # Installs on this outlet: one entry point, its state part of the device's.
         self.firmware = Firmware(self, timeouts=ota_timeouts)
         self.firmware.subscribe(self._firmware_changed)
@@ -269,7 +268,7 @@ class InvisOutlet:
         self, model: type[T], listener: Callable[[T], None]
     ) -> Callable[[], None]:
         """Call listener with every new state of this kind, read or pushed."""
-        listeners = self._feeds[model].listeners
+        listeners = self._feed(model).listeners
         listeners.append(listener)
         return partial(discard, listeners, listener)
 
@@ -449,7 +448,7 @@ class InvisOutlet:
         message = await self._link.request(_PARSERS[model][0], args)
         # The reply went through the feed as it arrived: its model is there, unless
         # the feed could not parse it; then parsing it again raises why.
-        feed: _Feed[T] = self._feeds[model]
+        feed: _Feed[T] = self._feed(model)
         return feed.model_of(message)
 
     async def _command[T: Model](
@@ -470,8 +469,33 @@ class InvisOutlet:
     def _wait_for[T](self, model: type[T]) -> asyncio.Future[T]:
         """Return a future for the next state of this kind, read or pushed."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._feeds[model].waiters.append(future)
+        self._feed(model).waiters.append(future)
         return future
+
+    def _feed(self, model: type[Any]) -> _Feed[Any]:
+        """Return the feed of a kind of state, made the first time it is needed."""
+        if (feed := self._feeds.get(model)) is None:
+            feed = self._feeds[model] = _Feed(_PARSERS[model][1])
+        return feed
+
+    def _take(self, message: Message, replied: bool) -> None:
+        """Take a message: merge the state it holds when it is news, then tell it.
+
+        Only pushes of readings are signs of the faceplate's life, news or not.
+        """
+        try:
+            if (model := _MODEL_OF_CALLBACK.get(message.callback_name)) is None:
+                return
+            feed = self._feed(model)
+            if (state := feed.take(message)) is not None:
+                try:
+                    self._merge(PART_OF_MODEL[model], state)
+                except Exception:
+                    LOGGER.exception("Merging %s failed", model.__name__)
+                feed.tell(state)
+        finally:
+            if not replied and message.callback_name == CallbackName.SENSORS:
+                self._silence.heard()
 
     def _link_changed(self, up: bool) -> None:
         """Start each link session knowing nothing: the outlet may have restarted."""
@@ -553,7 +577,7 @@ class InvisOutlet:
             for part, value in self._early.items():
                 new, _ = new.merged(part, value)
             self._early.clear()
-            self._publish(new, frozenset(DevicePart))
+            self._publish(new, _ALL_PARTS)
             return
         if device.foreign_serial is not None:
             device = replace(device, foreign_serial=None)
@@ -624,7 +648,15 @@ class InvisOutlet:
             self._publish(new, frozenset({DevicePart.DECO}))
 
 
+# The state each callback carries, for those the client follows.
+_MODEL_OF_CALLBACK: dict[int | None, type[Any]] = {
+    callback: model for model, (callback, _) in _PARSERS.items()
+}
 _READ_ARGS: dict[type[Any], list[Any]] = {ColorLightState: [COLOR_LIGHT]}
+# The defaults are immutable: one serves every client.
+_DEFAULT_BACKOFF = Backoff()
+# What the first device information brings: everything.
+_ALL_PARTS = frozenset(DevicePart)
 # What _watch_deco looks at, besides the link.
 _WATCH_PARTS = frozenset({DevicePart.INFO, DevicePart.IDENTITY, DevicePart.PROGRESS})
 # How a refresh reads each part: the client's method of that name.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
+from .builder import builder
 from .exceptions import InvisOutletProtocolError
 from .fields import as_int, shape
 
@@ -24,7 +25,7 @@ class Message:
     args: Any = field(repr=False)
 
     @classmethod
-    def from_json(cls, data: object) -> Self:
+    def from_json(cls, data: object) -> Message:
         """Parse the envelope of a decoded JSON message."""
         if type(data) is not dict:
             msg = f"message is not an object: {shape(data)}"
@@ -47,7 +48,7 @@ class Message:
         puback = data.get("PUBACK")
         name = payload.get("callbackName")
         # Exact ints, as the device sends them, skip the tolerant reader (hot path).
-        return cls(
+        return _build_message(
             serial if type(serial) is str else None,
             packet_id if type(packet_id) is int else _packet_id(packet_id),
             puback if type(puback) is int else _optional_int(puback, "PUBACK"),
@@ -55,6 +56,9 @@ class Message:
             # The app reads the settings straight from the payload (§6.2): accept both.
             payload.get("callbackArgs", payload if "acc_prefs" in payload else None),
         )
+
+
+_build_message = builder(Message)
 
 
 def _packet_id(value: object) -> int | None:

@@ -75,8 +75,9 @@ def _shown(value: object) -> str:
 
 def clean_text(value: str, limit: int = MAX_TEXT) -> str:
     """Return device text without control characters, cut to limit characters."""
-    # Bounded work whatever arrives: 64 KiB messages bound the input already.
-    cleaned = CONTROL.sub("", value).strip()
+    # Bounded work whatever arrives: 64 KiB messages bound the input already. What
+    # CONTROL removes is never printable: printable text (the usual) skips it.
+    cleaned = (value if value.isprintable() else CONTROL.sub("", value)).strip()
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
@@ -124,11 +125,11 @@ def as_text(block: dict[str, Any], key: str) -> str | None:
     value = block.get(key)
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
     if not isinstance(value, str):
-        msg = f"{key} is not text: {_shown(value)}"
-        raise InvisOutletProtocolError(msg)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            msg = f"{key} is not text: {_shown(value)}"
+            raise InvisOutletProtocolError(msg)
+        value = str(value)
     value = clean_text(value)
     return None if value.lower() in _UNKNOWN_TEXT else value
 
@@ -138,7 +139,7 @@ def as_mac(block: dict[str, Any], key: str) -> str | None:
     value = as_text(block, key)
     if value is None or not _MAC.fullmatch(value):
         return None
-    digits = re.sub("[:-]", "", value).lower()
+    digits = value.replace(":", "").replace("-", "").lower()
     return None if digits in _NO_MAC else value
 
 

@@ -50,6 +50,8 @@ FINAL_READ_TIMEOUT = 5.0
 RETRY_OTHER_METHOD = frozenset(
     {FirmwareError.START_REJECTED, FirmwareError.FAILED, FirmwareError.STALLED}
 )
+# Immutable: one serves every outlet that was given no limits of its own.
+_DEFAULT_TIMEOUTS = OtaTimeouts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +204,7 @@ class Firmware:
     ) -> None:
         """Serve one outlet; call start() to follow installs started elsewhere."""
         self._client = client
-        self._timeouts = timeouts or OtaTimeouts()
+        self._timeouts = timeouts or _DEFAULT_TIMEOUTS
         self._run: _Run | None = None
         self._installs = InstallQueue()
         self._progress: FirmwareProgress | None = None

@@ -38,11 +38,14 @@ class Install:
 class InstallQueue:
     """Installs asked for, in the order they run: one at a time per outlet."""
 
+    __slots__ = ("_closed", "_installs", "_turn")
+
     def __init__(self) -> None:
         """Start with nothing asked for."""
         self._installs: list[Install] = []
-        # Set whenever an install ends: the next one in line may begin.
-        self._turn = asyncio.Event()
+        # Set whenever an install ends: the next one in line may begin. Made when an
+        # install first waits (most outlets never wait for one).
+        self._turn: asyncio.Event | None = None
         self._closed = False
 
     def __bool__(self) -> bool:
@@ -82,6 +85,8 @@ class InstallQueue:
             if self._installs[0] is install and not elsewhere():
                 install.running = True
                 return
+            if self._turn is None:
+                self._turn = asyncio.Event()
             self._turn.clear()
             await self._turn.wait()
         raise InvisOutletUpdateError(FirmwareError.INTERRUPTED)
@@ -95,7 +100,8 @@ class InstallQueue:
 
     def wake(self) -> None:
         """Let the installs waiting look again whether their turn came."""
-        self._turn.set()
+        if self._turn is not None:
+            self._turn.set()
 
     def close(self) -> None:
         """End every wait for a turn: the installs waiting are interrupted."""

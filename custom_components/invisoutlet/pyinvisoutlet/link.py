@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__package__)
 
 type MessageListener = Callable[[Message], None]
+# Every message of a callback, and whether it answers a request of this link.
+type MessageReceiver = Callable[[Message, bool], None]
 type LinkListener = Callable[[bool], None]
 
 
@@ -62,6 +63,8 @@ class Link:
     request_timeout: float = 10.0
     connect_timeout: float = 10.0
     backoff: Backoff = field(default_factory=Backoff)
+    # Hears every message of a callback first (the client that holds the link).
+    receiver: MessageReceiver | None = None
 
     _connection: Connection | None = field(default=None, init=False, repr=False)
     _runner: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
@@ -69,18 +72,19 @@ class Link:
     _listeners: dict[int, list[MessageListener]] = field(
         default_factory=dict, init=False, repr=False
     )
-    _push_listeners: dict[int, list[MessageListener]] = field(
-        default_factory=dict, init=False, repr=False
-    )
     _link_listeners: list[LinkListener] = field(
         default_factory=list, init=False, repr=False
     )
-    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    # Woken (reconnect_now, a restart expected): the next reconnect wait is cut short.
+    _woken: bool = field(default=False, init=False, repr=False)
+    _waking: asyncio.Future[None] | None = field(default=None, init=False, repr=False)
     _reboot_expected: bool = field(default=False, init=False, repr=False)
     _restart_requested: bool = field(default=False, init=False, repr=False)
     _received_at: float = field(default=0.0, init=False, repr=False)
+    # Whether this link session brought any message (a reconnect then starts over).
+    _took: bool = field(default=False, init=False, repr=False)
     # Messages skipped this link session, by reason (logged once each, then counted).
-    _skipped: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+    _skipped: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def connected(self) -> bool:
@@ -122,13 +126,13 @@ class Link:
         """Retry quickly while the outlet is expected to restart."""
         self._reboot_expected = expected
         if expected:
-            self._wake.set()
+            self._wake()
 
     def reconnect_now(self, host: str | None = None) -> None:
         """Cut the current wait short, optionally at a new address."""
         if host is not None:
             self.host = host
-        self._wake.set()
+        self._wake()
 
     async def request(
         self,
@@ -197,18 +201,10 @@ class Link:
         listeners.append(listener)
         return partial(discard, listeners, listener)
 
-    def listen_pushes(
-        self, callback_name: int, listener: MessageListener
-    ) -> Callable[[], None]:
-        """Call listener with every push of a callback, never with a reply."""
-        listeners = self._push_listeners.setdefault(callback_name, [])
-        listeners.append(listener)
-        return partial(discard, listeners, listener)
-
     def skipped(self, reason: str, detail: object) -> None:
         """Count a message that was skipped; log the first of each kind per session."""
-        self._skipped[reason] += 1
-        if self._skipped[reason] == 1:
+        count = self._skipped[reason] = self._skipped.get(reason, 0) + 1
+        if count == 1:
             LOGGER.warning(
                 "Skipped a message from %s (%s): %.120s; further ones are counted",
                 self.host,
@@ -237,15 +233,14 @@ class Link:
 
     async def _read_until_lost(self, connection: Connection) -> bool:
         """Dispatch messages until the link fails; return whether any arrived."""
-        received = False
-        loop = asyncio.get_running_loop()
+        self._took = False
         try:
+            # Where the transport can, messages are dispatched as they arrive.
+            connection.deliver(self._take_all)
             while True:
-                values = await connection.receive()
-                self._received_at = loop.time()
-                for value in values:
-                    received = True
-                    self._dispatch(value)
+                # Taken by a call: what was received is not kept alive by this
+                # frame while it waits for more.
+                self._take_all(await connection.receive())
         except OversizedMessageError as err:
             for value in err.decoded:
                 self._dispatch(value)
@@ -262,7 +257,7 @@ class Link:
         await connection.close()
         self._end_session()
         self._notify_link(False)
-        return received
+        return self._took
 
     async def _reconnect(self, delay: float) -> tuple[Connection, float]:
         """Retry with capped exponential backoff; return the link and the next delay."""
@@ -283,11 +278,22 @@ class Link:
 
     async def _sleep(self, delay: float) -> None:
         """Wait for delay seconds, or less when woken by reconnect_now()."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(delay):
-                await self._wake.wait()
+        if not self._woken:
+            self._waking = asyncio.get_running_loop().create_future()
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._waking
+            finally:
+                self._waking = None
         # Cleared after waiting: a wake-up during a connect attempt is not forgotten.
-        self._wake.clear()
+        self._woken = False
+
+    def _wake(self) -> None:
+        """Cut the current (or the next) reconnect wait short."""
+        self._woken = True
+        if self._waking is not None and not self._waking.done():
+            self._waking.set_result(None)
 
     def _link_up(self, connection: Connection) -> None:
         """Adopt a new link and tell the listeners."""
@@ -321,6 +327,14 @@ class Link:
                     InvisOutletConnectionError(f"link to {self.host} lost")
                 )
 
+    def _take_all(self, values: list[Any]) -> None:
+        """Note that data came, and dispatch its messages in order."""
+        self._received_at = asyncio.get_running_loop().time()
+        if values:
+            self._took = True
+            for value in values:
+                self._dispatch(value)
+
     def _dispatch(self, value: Any) -> None:
         """Route one message to its request, then to its callback's listeners."""
         try:
@@ -343,23 +357,22 @@ class Link:
             )
             return
         # Replies and pushes alike: state is state, whoever asked (§3.4).
-        self._tell(self._listeners, message)
-        if not replied:
-            self._tell(self._push_listeners, message)
+        if self.receiver is not None:
+            self._tell(message, self.receiver, replied)
+        if listeners := self._listeners.get(message.callback_name or 0):
+            for listener in tuple(listeners):
+                self._tell(message, listener)
 
     def _tell(
-        self, listeners: dict[int, list[MessageListener]], message: Message
+        self, message: Message, listener: Callable[..., None], *more: bool
     ) -> None:
-        """Give a message to the listeners of its callback; one failing is skipped."""
-        for listener in tuple(listeners.get(message.callback_name or 0, ())):
-            try:
-                listener(message)
-            except InvisOutletProtocolError as err:
-                self.skipped(f"malformed callback {message.callback_name}", err)
-            except Exception:
-                LOGGER.exception(
-                    "Listener for callback %s failed", message.callback_name
-                )
+        """Give a message to a listener; a malformed one is counted and skipped."""
+        try:
+            listener(message, *more)
+        except InvisOutletProtocolError as err:
+            self.skipped(f"malformed callback {message.callback_name}", err)
+        except Exception:
+            LOGGER.exception("Listener for callback %s failed", message.callback_name)
 
     def _new_packet_id(self) -> int:
         """Return a six-digit packetID no request in flight uses."""

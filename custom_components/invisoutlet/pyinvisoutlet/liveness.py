@@ -17,6 +17,8 @@ DECO_SILENCE_LIMIT = 20.0
 class Silence:
     """Tell when a voice that should speak within a limit has gone quiet, and back."""
 
+    __slots__ = ("_changed", "_heard_at", "_timer", "_watching", "limit", "silent")
+
     def __init__(self, limit: float, changed: Callable[[bool], None]) -> None:
         """Watch nothing yet; call changed(silent) whenever the verdict changes."""
         self.limit = limit

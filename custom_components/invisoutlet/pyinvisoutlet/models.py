@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import re
 from typing import Any, Self
 
+from .builder import builder
 from .const import DecoKind, FirmwareComponent, Outlet
 from .exceptions import InvisOutletProtocolError
 from .fields import (
@@ -33,14 +34,15 @@ class OutletModule:
     hw_rev: str | None
 
     @classmethod
-    def from_block(cls, block: dict[str, Any]) -> Self:
+    def from_block(cls, block: dict[str, Any]) -> OutletModule:
         """Parse the IM block."""
-        return cls(
-            serial=as_text(block, "sn"),
-            mac=as_mac(block, "MAC"),
-            device=as_text(block, "device"),
-            fw_rev=as_text(block, "fw_rev"),
-            hw_rev=as_text(block, "hw_rev"),
+        # Built through its slots, in field order: read on every connect and poll.
+        return _build_outlet(
+            as_text(block, "sn"),
+            as_mac(block, "MAC"),
+            as_text(block, "device"),
+            as_text(block, "fw_rev"),
+            as_text(block, "hw_rev"),
         )
 
 
@@ -57,16 +59,16 @@ class DecoModule:
     hw_rev: str | None
 
     @classmethod
-    def from_block(cls, block: dict[str, Any]) -> Self:
+    def from_block(cls, block: dict[str, Any]) -> DecoModule:
         """Parse the PM block."""
-        return cls(
-            online=as_bool(block.get("online", True), "PM.online"),
-            serial=as_text(block, "sn"),
-            mac=as_mac(block, "MAC"),
-            device=as_text(block, "device"),
-            model=as_text(block, "type"),
-            fw_rev=as_text(block, "fw_rev"),
-            hw_rev=as_text(block, "hw_rev"),
+        return _build_deco(
+            as_bool(block.get("online", True), "PM.online"),
+            as_text(block, "sn"),
+            as_mac(block, "MAC"),
+            as_text(block, "device"),
+            as_text(block, "type"),
+            as_text(block, "fw_rev"),
+            as_text(block, "hw_rev"),
         )
 
     @property
@@ -89,7 +91,7 @@ class OutletInfo:
     deco: DecoModule | None
 
     @classmethod
-    def from_args(cls, args: object, envelope_serial: str | None = None) -> Self:
+    def from_args(cls, args: object, envelope_serial: str | None = None) -> OutletInfo:
         """Parse device information; the IM serial wins over the envelope's."""
         outlet_block = as_block(args, "IM")
         if outlet_block is None:
@@ -104,13 +106,18 @@ class OutletInfo:
             raise InvisOutletProtocolError(msg)
         deco_block = as_block(args, "PM")
         deco = DecoModule.from_block(deco_block) if deco_block is not None else None
-        return cls(serial=serial, outlet=outlet, deco=deco)
+        return _build_info(serial, outlet, deco)
 
     @property
     def deco_present(self) -> bool:
         """Return whether an InvisDeco is attached and online."""
         deco = self.deco
         return deco is not None and deco.online and deco.serial is not None
+
+
+_build_outlet = builder(OutletModule)
+_build_deco = builder(DecoModule)
+_build_info = builder(OutletInfo)
 
 
 def parse_version(version: str) -> tuple[int, ...] | None:
