@@ -186,18 +186,28 @@ async def update_entities(client: HomeAssistantClient) -> set[str]:
     }
 
 
-async def test_the_demo_starts_again_on_its_folder(
+async def test_the_demo_starts_again_on_its_folder_with_its_new_flags(
     demo_settings: DemoSettings,
 ) -> None:
-    """A second start keeps the folder: no onboarding again, the outlets are there."""
+    """A second start keeps the folder and takes the flags it is given.
+
+    No onboarding again and the outlets are there; started again with
+    --mqtt-discovery, every outlet publishes discovery and its repair is listed.
+    (One test: each start of the demo costs seconds of the suite.)
+    """
     async with Demo(demo_settings) as demo, connect(demo) as client:
         first = await update_entities(client)
     stopped = demo.processes
-    async with Demo(demo_settings) as demo, connect(demo) as client:
+    again = dataclasses.replace(demo_settings, mqtt_discovery=True)
+    async with Demo(again) as demo, connect(demo) as client:
         assert await update_entities(client) == first
+        issues = (await client.command({"type": "repairs/list_issues"}))["result"]
     assert len(first) == 6
     # Nothing the demo started outlives it.
     assert all(p.returncode is not None for p in [*stopped, *demo.processes])
+    raised = [issue for issue in issues["issues"] if issue["domain"] == "invisoutlet"]
+    assert {issue["translation_key"] for issue in raised} == {"mqtt_discovery"}
+    assert len(raised) == len(OUTLETS)
 
 
 @pytest.mark.xdist_group("demo")
@@ -351,18 +361,6 @@ async def test_each_outlet_shows_its_own_names(seen: HomeAssistantClient) -> Non
         prefix = f"switch.invisoutlet_{outlet.serial.lower()}_"
         shown = {name for entity, name in names.items() if entity.startswith(prefix)}
         assert shown >= {f"InvisOutlet {outlet.serial} {n}" for n in outlet.names[:2]}
-
-
-async def test_the_mqtt_discovery_flag_raises_the_repair(
-    demo_settings: DemoSettings,
-) -> None:
-    """With --mqtt-discovery every outlet publishes discovery: the repair is listed."""
-    settings = dataclasses.replace(demo_settings, mqtt_discovery=True)
-    async with Demo(settings) as demo, connect(demo) as client:
-        issues = (await client.command({"type": "repairs/list_issues"}))["result"]
-    raised = [issue for issue in issues["issues"] if issue["domain"] == "invisoutlet"]
-    assert {issue["translation_key"] for issue in raised} == {"mqtt_discovery"}
-    assert len(raised) == len(OUTLETS)
 
 
 def test_a_folder_a_newer_home_assistant_ran_is_refused(

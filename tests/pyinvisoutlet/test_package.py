@@ -18,6 +18,9 @@ import pytest
 
 from custom_components.invisoutlet.pyinvisoutlet import __version__
 
+# One worker builds the wheel once for every test here (each build costs a second).
+pytestmark = pytest.mark.xdist_group("wheel")
+
 ROOT = Path(__file__).parents[2]
 LIBRARY = ROOT / "custom_components" / "invisoutlet" / "pyinvisoutlet"
 DIST_INFO = f"pyinvisoutlet-{__version__}.dist-info"
