@@ -7,12 +7,13 @@ import inspect
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock, PropertyMock, create_autospec, patch
 
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.invisoutlet import PLATFORMS
 from custom_components.invisoutlet.const import CONF_TRANSPORT, DOMAIN
 from custom_components.invisoutlet.pyinvisoutlet import (
     Backoff,
@@ -184,6 +185,19 @@ def mock_firmware() -> MagicMock:
     firmware: MagicMock = create_autospec(Firmware, instance=True)
     prepare_firmware(firmware)
     return firmware
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Return the platforms an entry sets up: all, unless a test module names fewer."""
+    return PLATFORMS
+
+
+@pytest.fixture(autouse=True)
+def set_up_only(platforms: list[Platform]) -> Iterator[None]:
+    """Set entries up with only the test's platforms (each platform costs set-up)."""
+    with patch("custom_components.invisoutlet.PLATFORMS", platforms):
+        yield
 
 
 @pytest.fixture

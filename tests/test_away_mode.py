@@ -32,6 +32,13 @@ from .common import DECO_SERIAL, SERIAL, get_device
 from .library_mock import answers, configuration, load_fixture, no_deco_info
 from .simulator import InvisOutletSimulator
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the number and switch platforms only."""
+    return [Platform.NUMBER, Platform.SWITCH]
+
+
 AWAY_MODE = "switch.invisoutlet_11a1f7000fe_away_mode"
 OUTLET_1 = "switch.invisoutlet_11a1f7000fe_away_mode_outlet_1"
 OUTLET_2 = "switch.invisoutlet_11a1f7000fe_away_mode_outlet_2"

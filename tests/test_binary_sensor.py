@@ -32,6 +32,13 @@ from .library_mock import (
     sensor_readings,
 )
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the binary sensor platform only."""
+    return [Platform.BINARY_SENSOR]
+
+
 OCCUPANCY = "binary_sensor.invisdeco_0003c44076_occupancy"
 MOTION = "binary_sensor.invisdeco_0003c44076_motion"
 CALIBRATING = "binary_sensor.invisdeco_0003c44076_radar_calibrating"

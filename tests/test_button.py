@@ -39,6 +39,13 @@ from .library_mock import (
 from .simulator import InvisOutletSimulator
 from .waiting import wait_until
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the button platform only."""
+    return [Platform.BUTTON]
+
+
 RESTART = "button.invisoutlet_11a1f7000fe_restart"
 RESTART_DECO = "button.invisdeco_0003c44076_restart"
 CALIBRATE_OCCUPANCY = "button.invisdeco_0003c44076_calibrate_occupancy"

@@ -19,6 +19,13 @@ from pytest_homeassistant_custom_component.common import (
 
 from .common import DECO_SERIAL, get_device
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the button and number platforms only."""
+    return [Platform.BUTTON, Platform.NUMBER]
+
+
 DURATION = "number.invisdeco_0003c44076_calibration_duration"
 CALIBRATE = "button.invisdeco_0003c44076_calibrate_occupancy"
 

@@ -31,6 +31,13 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 
 from .library_mock import color_light_state, prepare_pro, push
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the light platform only."""
+    return [Platform.LIGHT]
+
+
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "invisoutlet"
 COLOR_LIGHT = "light.invisdeco_0003c44076_color_light"
 NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"

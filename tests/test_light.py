@@ -56,6 +56,13 @@ from .library_mock import (
     push,
 )
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the light platform only."""
+    return [Platform.LIGHT]
+
+
 COLOR_LIGHT = "light.invisdeco_0003c44076_color_light"
 NIGHTLIGHT = "light.invisdeco_0003d44076_nightlight"
 DARK_ROW = [0, 70, [20, 80], 2700]

@@ -26,6 +26,13 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 
 from .library_mock import color_light_state, deco_info, prepare_pro, push
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the number platform only."""
+    return [Platform.NUMBER]
+
+
 EFFECT_SPEED = "number.invisdeco_0003c44076_effect_speed"
 
 

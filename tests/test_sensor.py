@@ -27,6 +27,13 @@ from .library_mock import (
     sensor_readings,
 )
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the sensor platform only."""
+    return [Platform.SENSOR]
+
+
 AURA = "sensor.invisdeco_0003c44076"
 PRO = "sensor.invisdeco_0003d44076"
 TEMPERATURE = f"{AURA}_temperature"

@@ -46,6 +46,13 @@ from .library_mock import (
 )
 from .simulator import InvisOutletSimulator
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the number and switch platforms only."""
+    return [Platform.NUMBER, Platform.SWITCH]
+
+
 PRO_SERIAL = "0003D44076"
 AURA = "invisdeco_0003c44076"
 PRO = "invisdeco_0003d44076"

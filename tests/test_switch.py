@@ -38,6 +38,13 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 
 from .library_mock import Writes, push, sensor_readings
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the switch platform only."""
+    return [Platform.SWITCH]
+
+
 OUTLET_1 = "switch.invisoutlet_11a1f7000fe_floor_lamp"
 OUTLET_2 = "switch.invisoutlet_11a1f7000fe_phone_charger"
 

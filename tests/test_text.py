@@ -31,6 +31,13 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 from .common import SERIAL, get_device
 from .library_mock import prepare_pro
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the text platform only."""
+    return [Platform.TEXT]
+
+
 OUTLET_1 = "text.invisoutlet_11a1f7000fe_outlet_1_name"
 OUTLET_2 = "text.invisoutlet_11a1f7000fe_outlet_2_name"
 NIGHTLIGHT = "text.invisdeco_0003d44076_nightlight_name"

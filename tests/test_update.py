@@ -44,6 +44,13 @@ from custom_components.invisoutlet.pyinvisoutlet import (
 from .common import DECO_FIRMWARE, FIRMWARE, WEB_INTERFACE, install
 from .library_mock import firmware_changed, firmware_status, outlet_info, push
 
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the update platform only."""
+    return [Platform.UPDATE]
+
+
 OUTLET_PARTS = frozenset(
     {FirmwareComponent.OUTLET_FIRMWARE, FirmwareComponent.WEB_INTERFACE}
 )
