@@ -151,14 +151,14 @@ the repetitions; ratios are median over median (below 1: ours is faster or small
 """
 
 
-def write_section(path: Path, text: str) -> None:
+def write_section(path: Path, text: str, heading: str = HEADING) -> None:
     """Put the section into the file, replacing an earlier one, else at the end."""
     current = path.read_text(encoding="utf-8") if path.exists() else ""
-    start = current.find(HEADING)
+    start = current.find(heading)
     if start < 0:
         updated = current.rstrip("\n") + "\n\n" + text
     else:
-        end = current.find("\n## ", start + len(HEADING))
+        end = current.find("\n## ", start + len(heading))
         rest = "" if end < 0 else current[end:]
         updated = current[:start] + text + rest
     path.write_text(updated, encoding="utf-8")
