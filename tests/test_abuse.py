@@ -12,7 +12,7 @@ from homeassistant.components.number import (  # type: ignore[attr-defined,unuse
     ATTR_VALUE,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -27,6 +27,13 @@ from custom_components.invisoutlet.pyinvisoutlet import InvisOutletCommandError
 
 from .library_mock import Writes, no_deco_info, outlet_info, push, sensor_readings
 from .simulator import InvisOutletSimulator
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the light, number and sensor platforms only."""
+    return [Platform.LIGHT, Platform.NUMBER, Platform.SENSOR]
+
 
 AURA = "sensor.invisdeco_0003c44076"
 PRO = "sensor.invisdeco_0003d44076"

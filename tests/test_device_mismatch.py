@@ -5,7 +5,7 @@ from __future__ import annotations
 from unittest.mock import MagicMock
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
@@ -18,6 +18,13 @@ from .common import SERIAL
 from .library_mock import link, outlet_info, push
 from .simulator import InvisOutletSimulator
 from .waiting import wait_until
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set entries up with the switch platform only."""
+    return [Platform.SWITCH]
+
 
 LAMP = "switch.invisoutlet_11a1f7000fe_floor_lamp"
 OTHER = "11A1F7000AA"
