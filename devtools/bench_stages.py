@@ -25,7 +25,7 @@ from typing import Any
 from devtools.bench_client import import_ours_alone
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADING = "## One push, stage by stage"
+HEADING = "## One push stage by stage, and garbage on the link"
 PUSHES = 10_000
 SMOKE_PUSHES = 50
 REPEATS = 5
@@ -34,14 +34,22 @@ OUR_READ = 16_384
 THEIR_READ = 4_096
 
 
-def best(run: Callable[[], object], pushes: int) -> float:
-    """Return the best time of REPEATS runs over `pushes` pushes, in µs per push."""
-    times = []
+type Runs = dict[str, Callable[[], object]]
+
+
+def interleaved(runs: Runs, pushes: int) -> dict[str, float]:
+    """Return each run's best of REPEATS rounds, in µs per push.
+
+    Every round runs every stage once, so a slow spell of a shared machine costs
+    each stage a round, not one stage all of its repetitions.
+    """
+    best = dict.fromkeys(runs, float("inf"))
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return 1e6 * min(times) / pushes
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: 1e6 * seconds / pushes for name, seconds in best.items()}
 
 
 def reads(stream: bytes, size: int) -> list[bytes]:
@@ -49,14 +57,10 @@ def reads(stream: bytes, size: int) -> list[bytes]:
     return [stream[start : start + size] for start in range(0, len(stream), size)]
 
 
-async def our_stages(pushes: list[bytes]) -> dict[str, float]:
-    """Return ours' stages: decode, envelope, readings, and the whole push path."""
+def our_runs(pushes: list[bytes]) -> Runs:
+    """Return ours' stages alone: decode, envelope, readings model."""
     from custom_components.invisoutlet.pyinvisoutlet import (  # noqa: PLC0415
-        Device,
-        DevicePart,
-        InvisOutlet,
         JsonStreamDecoder,
-        Transport,
     )
     from custom_components.invisoutlet.pyinvisoutlet.accessories import (  # noqa: PLC0415
         SensorReadings,
@@ -64,7 +68,6 @@ async def our_stages(pushes: list[bytes]) -> dict[str, float]:
     from custom_components.invisoutlet.pyinvisoutlet.envelope import (  # noqa: PLC0415
         Message,
     )
-    from tests.simulator import InvisOutletSimulator  # noqa: PLC0415
 
     chunks = reads(b"".join(pushes), OUR_READ)
     values = [json.loads(push) for push in pushes]
@@ -75,51 +78,17 @@ async def our_stages(pushes: list[bytes]) -> dict[str, float]:
         for chunk in chunks:
             decoder.feed(chunk)
 
-    figures = {
-        "ours/decode": best(decode, len(pushes)),
-        "ours/envelope": best(
-            lambda: [Message.from_json(value) for value in values], len(pushes)
-        ),
-        "ours/readings": best(
-            lambda: [SensorReadings.from_args(message.args) for message in messages],
-            len(pushes),
-        ),
+    return {
+        "ours/decode": decode,
+        "ours/envelope": lambda: [Message.from_json(value) for value in values],
+        "ours/readings": lambda: [
+            SensorReadings.from_args(message.args) for message in messages
+        ],
     }
-    async with InvisOutletSimulator() as simulator:
-        client = InvisOutlet(
-            host="127.0.0.1", port=simulator.tcp_port, transport=Transport.TCP
-        )
-        await client.connect()
-        await client.outlet_info()
-        heard = []
-
-        def changed(device: Device, parts: frozenset[DevicePart]) -> None:
-            # What the benchmark's subscriber of ours does (devtools/bench_clients.py).
-            if DevicePart.SENSORS in parts and device.sensors is not None:
-                heard.append(device.sensors.movement_energy)
-
-        client.subscribe_device(changed)
-        # Fresh copies each pass: equal arguments twice in a row are no news.
-        passes = [copy.deepcopy(values) for _ in range(REPEATS)]
-        for index, batch in enumerate(passes):
-            for value in batch:
-                value["payload"]["callbackArgs"][1]["movement_energy"] += index * len(
-                    pushes
-                )
-        # The link's own entry for decoded messages: the push path without a socket.
-        take_all = client._link._take_all
-        figures["ours/push path"] = best(lambda: take_all(passes.pop()), len(pushes))
-        await client.close()
-    assert len(heard) == REPEATS * len(pushes), "every push is news"
-    figures["ours/routing, merge, subscriber"] = (
-        figures["ours/push path"] - figures["ours/envelope"] - figures["ours/readings"]
-    )
-    figures["ours/whole"] = figures["ours/decode"] + figures["ours/push path"]
-    return figures
 
 
-def their_stages(pushes: list[bytes]) -> dict[str, float]:
-    """Return theirs' stages: decode (their read loop), model, routing to a callback."""
+def their_runs(pushes: list[bytes]) -> Runs:
+    """Return theirs' stages: decode (their read loop), model, dispatch."""
     transport_module: Any = importlib.import_module("invisoutlet.transport")
     models: Any = importlib.import_module("invisoutlet.models")
     client_module: Any = importlib.import_module("invisoutlet.client")
@@ -134,32 +103,24 @@ def their_stages(pushes: list[bytes]) -> dict[str, float]:
             transport._pending.clear()
 
     client = client_module.InvisOutletClient("127.0.0.1")
-    heard = []
+    heard: list[Any] = []
     client.on_sensor_data(lambda data: heard.append(data.movement_energy))
 
     def dispatch() -> None:
         for value in values:
             client._dispatch(value)
 
-    figures = {
-        "theirs/decode": best(decode, len(pushes)),
-        "theirs/model": best(
-            lambda: [
-                models.SensorData.from_raw(value["payload"]["callbackArgs"][1])
-                for value in values
-            ],
-            len(pushes),
-        ),
-        "theirs/push path": best(dispatch, len(pushes)),
+    return {
+        "theirs/decode": decode,
+        "theirs/model": lambda: [
+            models.SensorData.from_raw(value["payload"]["callbackArgs"][1])
+            for value in values
+        ],
+        "theirs/push path": dispatch,
     }
-    figures["theirs/routing, subscriber"] = (
-        figures["theirs/push path"] - figures["theirs/model"]
-    )
-    figures["theirs/whole"] = figures["theirs/decode"] + figures["theirs/push path"]
-    return figures
 
 
-def minimal_stages(pushes: list[bytes]) -> dict[str, float]:
+def minimal_runs(pushes: list[bytes]) -> Runs:
     """Return the minimal client's whole path: raw_decode from an index, a callback."""
     from devtools.bench_clients import RawDecodeStream  # noqa: PLC0415
 
@@ -174,33 +135,79 @@ def minimal_stages(pushes: list[bytes]) -> dict[str, float]:
                 for value in stream.feed(chunk)
             )
 
-    return {"minimal/whole": best(whole, len(pushes))}
+    return {"minimal/whole": whole}
 
 
-def c_decoders(pushes: list[bytes]) -> dict[str, float]:
-    """Return what decoders written in C take, where the venv has them.
+def c_decoder_runs(pushes: list[bytes]) -> Runs:
+    """Return decoders written in C, where the venv has them.
 
     msgspec decodes into types as it parses: here the envelope and the readings
     (each a number, text or null; no range checked). orjson decodes to dicts.
     """
-    figures = {}
+    runs: Runs = {}
     try:
         msgspec: Any = importlib.import_module("msgspec")
     except ImportError:
         pass
     else:
         decoder = msgspec.json.Decoder(_typed_push(msgspec))
-        figures["msgspec/typed"] = best(
-            lambda: [decoder.decode(p) for p in pushes], len(pushes)
-        )
+        runs["msgspec/typed"] = lambda: [decoder.decode(push) for push in pushes]
     try:
         orjson: Any = importlib.import_module("orjson")
     except ImportError:
         pass
     else:
-        figures["orjson/loads"] = best(
-            lambda: [orjson.loads(p) for p in pushes], len(pushes)
+        runs["orjson/loads"] = lambda: [orjson.loads(push) for push in pushes]
+    return runs
+
+
+async def measure(pushes: list[bytes]) -> dict[str, float]:
+    """Measure every stage, ours' whole push path on a connected client among them."""
+    from custom_components.invisoutlet.pyinvisoutlet import (  # noqa: PLC0415
+        Device,
+        DevicePart,
+        InvisOutlet,
+        Transport,
+    )
+    from tests.simulator import InvisOutletSimulator  # noqa: PLC0415
+
+    runs = our_runs(pushes) | their_runs(pushes)
+    runs |= minimal_runs(pushes) | c_decoder_runs(pushes)
+    async with InvisOutletSimulator() as simulator:
+        client = InvisOutlet(
+            host="127.0.0.1", port=simulator.tcp_port, transport=Transport.TCP
         )
+        await client.connect()
+        await client.outlet_info()
+        heard = []
+
+        def changed(device: Device, parts: frozenset[DevicePart]) -> None:
+            # What the benchmark's subscriber of ours does (devtools/bench_clients.py).
+            if DevicePart.SENSORS in parts and device.sensors is not None:
+                heard.append(device.sensors.movement_energy)
+
+        client.subscribe_device(changed)
+        # A fresh copy each round: equal arguments twice in a row are no news.
+        values = [json.loads(push) for push in pushes]
+        passes = [copy.deepcopy(values) for _ in range(REPEATS)]
+        for index, batch in enumerate(passes):
+            for value in batch:
+                readings = value["payload"]["callbackArgs"][1]
+                readings["movement_energy"] += index * len(pushes)
+        # The link's own entry for decoded messages: the push path without a socket.
+        take_all = client._link._take_all
+        runs["ours/push path"] = lambda: take_all(passes.pop())
+        figures = interleaved(runs, len(pushes))
+        await client.close()
+    assert len(heard) == REPEATS * len(pushes), "every push is news"
+    figures["ours/routing, merge, subscriber"] = (
+        figures["ours/push path"] - figures["ours/envelope"] - figures["ours/readings"]
+    )
+    figures["ours/whole"] = figures["ours/decode"] + figures["ours/push path"]
+    figures["theirs/routing, subscriber"] = (
+        figures["theirs/push path"] - figures["theirs/model"]
+    )
+    figures["theirs/whole"] = figures["theirs/decode"] + figures["theirs/push path"]
     return figures
 
 
@@ -281,7 +288,7 @@ def closing(figures: dict[str, float]) -> str:
     )
 
 
-def section(figures: dict[str, float], command: str) -> str:
+def section(figures: dict[str, float], command: str, garbage: str) -> str:
     """Return the BENCHMARKS.md section."""
     rows = []
     for name, ours, theirs in ROWS:
@@ -293,12 +300,12 @@ def section(figures: dict[str, float], command: str) -> str:
 
 Measured by `{command}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python
 {sys.version.split()[0]}, in one process (no sockets, no loop wake-ups): the best of
-{REPEATS} passes over {figures["pushes"]:,.0f} sensor pushes like figure 4's, in µs per
-push. Ours decodes 16 KiB reads, theirs 4 KiB reads (what each client reads).
-Ours' stages are timed alone and its push path whole (the link's dispatch of
-decoded messages to a device subscriber like figure 4's); its routing row is that
-path less envelope and readings. Theirs' push path is its client's dispatch to a
-sensor-data callback.
+{REPEATS} rounds (each runs every stage once) over {figures["pushes"]:,.0f} sensor
+pushes like figure 4's, in µs per push. Ours decodes 16 KiB reads, theirs 4 KiB
+reads (what each client reads). Ours' stages are timed alone and its push path
+whole (the link's dispatch of decoded messages to a device subscriber like figure
+4's); its routing row is that path less envelope and readings. Theirs' push path
+is its client's dispatch to a sensor-data callback.
 The minimal client (raw_decode and a callback) takes {figures["minimal/whole"]:.2f} µs.
 
 | stage | ours, µs | theirs, µs |
@@ -315,6 +322,8 @@ theirs does not do:
   faceplate's silence watch fed on the way.
 
 {closing(figures)}
+
+{garbage}
 """
 
 
@@ -326,6 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="few pushes, print only")
     args = parser.parse_args(argv)
     import_ours_alone()
+    from devtools.bench_garbage import (  # noqa: PLC0415
+        decode_cpu,
+        garbage_section,
+        outcomes,
+    )
     from devtools.bench_pusher import sensor_push  # noqa: PLC0415
     from devtools.bench_report import write_section  # noqa: PLC0415
     from tests.simulator import InvisOutletSimulator  # noqa: PLC0415
@@ -333,12 +347,10 @@ def main(argv: list[str] | None = None) -> int:
     simulator = InvisOutletSimulator()
     count = SMOKE_PUSHES if args.smoke else PUSHES
     pushes = [sensor_push(simulator, 1000 + index) for index in range(count)]
-    figures = asyncio.run(our_stages(pushes))
-    figures |= their_stages(pushes)
-    figures |= minimal_stages(pushes)
-    figures |= c_decoders(pushes)
+    figures = asyncio.run(measure(pushes))
     figures["pushes"] = count
-    text = section(figures, "scripts/bench --stages")
+    garbage = garbage_section(decode_cpu(), asyncio.run(outcomes()))
+    text = section(figures, "scripts/bench --stages", garbage)
     if args.print or args.smoke:
         print(text)
     else:
