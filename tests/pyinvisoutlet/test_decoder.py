@@ -52,6 +52,39 @@ def sized_object(size: int) -> bytes:
     return head + b"x" * (size - len(head) - len(tail)) + tail
 
 
+# Reads that begin with "{" and end with "}": one whole message is taken at once;
+# everything else (several, garbage inside, not UTF-8, empty, too deep, too big)
+# must come out as the stream's path gives it.
+WHOLE_READS = {
+    "one message": compact(TRICKY),
+    "two messages": compact(REPLY) + compact(TRICKY),
+    "two messages with a space": compact(REPLY) + b" " + compact(REPLY),
+    "garbage between": compact(REPLY) + b"}{garbage}" + compact(REPLY),
+    "not UTF-8 inside": b'{"sn":"\xff\xfe","packetID":1}',
+    "an empty object": b"{}",
+    "an array inside": b'{"a":[1,2]}',
+    "too deep": b'{"a":' * 3000 + b"1" + b"}" * 3000,
+    "too big": sized_object(MAX_MESSAGE_SIZE + 1),
+}
+
+
+@pytest.mark.parametrize("data", list(WHOLE_READS.values()), ids=list(WHOLE_READS))
+def test_a_read_that_looks_whole_decodes_as_the_stream_does(data: bytes) -> None:
+    """Values and reports match the same bytes read as "{" and then the rest.
+
+    Those two reads never look whole: they take the stream's path.
+    """
+    at_once: list[str] = []
+    in_two: list[str] = []
+    whole = JsonStreamDecoder(on_skip=lambda reason, _: at_once.append(reason))
+    split = JsonStreamDecoder(on_skip=lambda reason, _: in_two.append(reason))
+
+    values = whole.feed(data)
+
+    assert values == feed_all(split, data[:1], data[1:])
+    assert at_once == in_two
+
+
 # The stream decoder ---------------------------------------------------------------
 
 

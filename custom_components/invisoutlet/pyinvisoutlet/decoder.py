@@ -54,6 +54,26 @@ _JSON = json.JSONDecoder()
 # Below this (a read of a few bytes) the careful path costs less than a pass at C
 # speed that fails; the device's messages are longer (a sensor push ~270 bytes).
 _FAST_MIN = 128
+_OPEN, _CLOSE = ord("{"), ord("}")
+
+
+def _one_object(data: Buffer, limit: int) -> list[Any] | None:
+    """Return [the object] when data is exactly one whole one; None for anything else.
+
+    One call at C speed, where the stream's path would search, slice and buffer. It
+    is tried only on a read that begins with "{" and ends with "}": on a read of
+    several messages it fails at the end of the first and the stream's path runs.
+    """
+    view = memoryview(data)
+    if not 1 < len(view) <= limit or view[0] != _OPEN or view[-1] != _CLOSE:
+        return None
+    try:
+        value = _JSON.decode(bytes(view).decode())
+    except (ValueError, RecursionError):  # several, cut short, not UTF-8, not JSON
+        return None
+    return [value] if type(value) is dict and value else None
+
+
 # A pending object is parsed again once it has grown past three times what was
 # parsed plus this: garbage is noticed early, and the parses of one object cost
 # linear time (about 1.5 times its size, plus the parse that decodes it).
@@ -201,8 +221,15 @@ class JsonStreamDecoder:
 
     def feed(self, data: Buffer) -> list[Any]:
         """Add received bytes; return every complete JSON object they finish."""
-        values: list[Any] = []
         buffer = self._buffer
+        if (
+            not buffer
+            and not self._resync
+            and (whole := _one_object(data, self._limit))
+        ):
+            # A read that is one whole message, as a push after a quiet spell is.
+            return whole
+        values: list[Any] = []
         buffer += data
         # One pass at C speed per read at most: each decodes the rest of the buffer.
         fast = True
