@@ -128,19 +128,21 @@ class Device:
         if part is DevicePart.INFO:
             return self._with_info(value)
         name = _FIELD_OF[part]
-        if getattr(self, name, None) == value:
-            return self, frozenset()
-        changes: dict[str, Any] = {name: value}
-        changed = {part}
+        current = getattr(self, name, None)
+        if current is value or current == value:
+            return self, _NOTHING
         if (
             part is DevicePart.CONFIGURATION
             and not value.mqtt_enabled
             and self.mqtt_connected is not None
         ):
             # Forgotten: MQTT switched on again is never judged on an old answer.
-            changes["mqtt_connected"] = None
-            changed.add(DevicePart.MQTT)
-        return self._replaced(changes), frozenset(changed)
+            changes = {name: value, "mqtt_connected": None}
+            return self._replaced(changes), frozenset({part, DevicePart.MQTT})
+        # One field, as every push changes (readings every few seconds): no loop.
+        values = list(_all_fields(self))
+        values[_INDEX_OF[name]] = value
+        return _build_device(*values), _ONLY[part]
 
     def _with_info(self, info: OutletInfo) -> tuple[Device, frozenset[DevicePart]]:
         """Return the device with new information; a faceplate gone forgets its own."""
@@ -188,3 +190,6 @@ _INDEX_OF = {name: index for index, name in enumerate(_FIELD_NAMES)}
 # Every field's value at once, in field order (at C speed).
 _all_fields = attrgetter(*_FIELD_NAMES)
 _build_device = builder(Device)
+# What merged() returns as changed: nothing, or one part (made once each).
+_NOTHING: frozenset[DevicePart] = frozenset()
+_ONLY = {part: frozenset({part}) for part in DevicePart}
