@@ -18,7 +18,7 @@ import importlib
 import logging
 from typing import Any
 
-from devtools.bench_decoder import MIB, cut, feed, garbage, recorded_messages
+from devtools.bench_decoder import MIB, garbage, garbage_times
 from devtools.bench_pusher import sensor_push
 from tests.simulator import InvisOutletSimulator
 from tests.simulator.wire import oversized
@@ -162,22 +162,16 @@ def decode_cpu() -> dict[str, float]:
     """Return ours' decoder CPU for each megabyte, and for as many valid bytes, ms."""
     from custom_components.invisoutlet.pyinvisoutlet import transport  # noqa: PLC0415
 
-    def size() -> int:
-        return transport.READ_SIZE
-
-    bodies = recorded_messages(20_000)
-    valid, count = b"", 0
-    while len(valid) < MIB:
-        valid += bodies[count]
-        count += 1
-    figures = {
-        "valid messages": 1000 * min(feed(cut(valid, size))[0] for _ in range(5))
+    times = garbage_times(transport.READ_SIZE)
+    return {
+        name: 1000 * times[kind][0]
+        for name, kind in (
+            ("valid messages", "valid"),
+            ("printable garbage", "printable"),
+            ("binary garbage", "binary"),
+            ("an unterminated string", "unterminated"),
+        )
     }
-    for name, (link, make) in EPISODES.items():
-        if link == "tcp":
-            chunks = cut(make() + sensor_push(InvisOutletSimulator(), 4242), size)
-            figures[name] = 1000 * min(feed(chunks)[0] for _ in range(5))
-    return figures
 
 
 async def outcomes() -> dict[str, dict[str, Outcome]]:
@@ -227,7 +221,7 @@ sensor push; the client has {GARBAGE_WAIT:.0f} s to deliver the push. "Link kept
 same connection carries it (the simulator accepted one, the client never saw it
 drop). Log records: everything the client's library logged over the episode, at
 any level. The decoder CPU is ours' stream decoder alone on the megabyte and the
-push, against as many bytes of valid messages (TCP rows; on the WebSocket one frame
-is one message).
+push (median of 5), against as many bytes of valid messages (TCP rows; on the
+WebSocket one frame is one message).
 
 {table}"""
