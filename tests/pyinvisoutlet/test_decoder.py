@@ -6,6 +6,7 @@ These tests are pure (no sockets): they feed bytes as reads would bring them.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -473,6 +474,40 @@ def test_a_large_read_decodes_as_single_bytes_do(odd: bytes) -> None:
     assert whole == bytewise
     assert whole[:30] == [REPLY] * 30
     assert whole[-30:] == [TRICKY] * 30
+
+
+def reads_of_every_size(data: bytes) -> list[list[Any]]:
+    """Return what the decoder gives for data in one read and in 1-byte reads."""
+    bytewise = (data[i : i + 1] for i in range(len(data)))
+    return [JsonStreamDecoder().feed(data), feed_all(JsonStreamDecoder(), *bytewise)]
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        pytest.param(b'"\\ud800"', "\ud800", id="a lone surrogate"),
+        pytest.param(b"-Infinity", -math.inf, id="infinity"),
+        pytest.param(b"1" * 30, float("1" * 30), id="an integer over 64 bits"),
+    ],
+)
+def test_a_value_only_json_or_only_orjson_reads_comes_out_however_it_is_read(
+    sent: bytes, read: object
+) -> None:
+    """What orjson refuses json reads, and each value is the same in any reads."""
+    data = compact(REPLY) * 30 + b'{"sn":"X","v":' + sent + b"}" + compact(REPLY)
+
+    for values in reads_of_every_size(data):
+        assert values[:30] == [REPLY] * 30
+        assert values[30:] == [{"sn": "X", "v": read}, REPLY]
+
+
+def test_not_a_number_comes_out_however_it_is_read() -> None:
+    """NaN, which only json reads, is a value in one read and in many."""
+    data = compact(REPLY) * 30 + b'{"sn":"X","v":NaN}' + compact(REPLY)
+
+    for values in reads_of_every_size(data):
+        assert math.isnan(values[30]["v"])
+        assert values[31] == REPLY
 
 
 @pytest.mark.parametrize("cut", range(1, 60))

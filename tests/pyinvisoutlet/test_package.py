@@ -134,12 +134,17 @@ def test_wheel_holds_nothing_but_the_library(names: set[str]) -> None:
     assert not [name for name in names if name.endswith(".pyc")]
 
 
-def test_wheel_declares_python_aiohttp_and_the_mit_licence(metadata: Message) -> None:
-    """Python 3.13 or later, aiohttp as Home Assistant 2025.4 pins it, MIT, typed."""
+def test_wheel_declares_python_its_dependencies_and_the_mit_licence(
+    metadata: Message,
+) -> None:
+    """Python 3.13 or later, aiohttp and orjson as HA 2025.4 pins them, MIT, typed."""
     assert metadata["Name"] == "pyinvisoutlet"
     assert metadata["Version"] == __version__
     assert metadata["Requires-Python"] == ">=3.13"
-    assert metadata.get_all("Requires-Dist") == ["aiohttp>=3.11.16"]
+    assert metadata.get_all("Requires-Dist") == [
+        "aiohttp>=3.11.16",
+        "orjson>=3.10.16",
+    ]
     assert metadata["License-Expression"] == "MIT"
     assert "Typing :: Typed" in metadata.get_all("Classifier", [])
 

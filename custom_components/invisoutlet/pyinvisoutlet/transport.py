@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import aiohttp
+import orjson
 from yarl import URL
 
 from . import sessions
@@ -97,7 +98,6 @@ def redirect_guard() -> aiohttp.TraceConfig:
 
 # One encoder for every request: json.dumps with separators builds a new one per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
-_DECODER = json.JSONDecoder()
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -468,14 +468,13 @@ class WebSocketConnection:
         """Return the messages of a frame; one object parses at C speed."""
         if len(text) <= MAX_MESSAGE_SIZE:
             try:
-                value, end = _DECODER.raw_decode(text)
-            except (ValueError, RecursionError):
-                pass  # padding, garbage, ...: the stream decoder sorts it out
+                value = orjson.loads(text)
+            except ValueError:
+                pass  # several, padding, garbage, ...: the stream decoder sorts it out
             else:
                 if (
                     type(value) is dict
                     and value
-                    and (end == len(text) or text[end:].isspace())
                     and (
                         len(text) <= MAX_MESSAGE_SIZE // 4
                         or text.isascii()
