@@ -122,45 +122,61 @@ class Job:
         self._next_distance += count
         return first
 
-    async def connect_first_answer(self) -> float:
-        """Return the median of connect + first device information, in ms."""
-        times = []
+    async def connect_first_answer(self) -> tuple[float, float]:
+        """Return the median of connect + first device information and its CPU, ms."""
+        times, cpu = [], []
         for index in range(self.sizes.connects + 1):
             client = self.new_client()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             async with asyncio.timeout(WAIT):
                 await client.connect()
                 await client.info()
             elapsed = time.perf_counter() - start
+            used = time.process_time() - start_cpu
             await close_quietly(client)
             if index:  # the first one also imports and warms up
                 times.append(elapsed)
-        return 1000 * statistics.median(times)
+                cpu.append(used)
+        return 1000 * statistics.median(times), 1000 * statistics.median(cpu)
 
-    async def round_trips(self, client: BenchClient) -> tuple[float, float]:
-        """Return p50 and p99 of sequential device-information requests, in µs."""
+    async def round_trips(self, client: BenchClient) -> tuple[float, float, float]:
+        """Return p50, p99 and client CPU of device-information requests, in µs."""
         times = []
-        for index in range(WARM_UP + self.sizes.requests):
+        for _ in range(WARM_UP):
+            async with asyncio.timeout(WAIT):
+                await client.info()
+        start_cpu = time.process_time()
+        for _ in range(self.sizes.requests):
             start = time.perf_counter()
             async with asyncio.timeout(WAIT):
                 await client.info()
-            if index >= WARM_UP:
-                times.append(time.perf_counter() - start)
-        return 1e6 * percentile(times, 0.5), 1e6 * percentile(times, 0.99)
+            times.append(time.perf_counter() - start)
+        cpu = (time.process_time() - start_cpu) / self.sizes.requests
+        return (
+            1e6 * percentile(times, 0.5),
+            1e6 * percentile(times, 0.99),
+            1e6 * cpu,
+        )
 
-    async def paced(self, control: Control) -> tuple[float, float]:
-        """Return p50 and p99 of push -> subscriber at the paced rate, in µs."""
+    async def paced(self, control: Control) -> tuple[float, float, float]:
+        """Return p50, p99 and client CPU of push -> subscriber at the pace, in µs."""
         count = self.sizes.paced_pushes
         first = self.distances(count)
         done = self.sink.expect(first, count, timed=True)
+        start_cpu = time.process_time()
         control.send(f"pace {first} {count} {self.sizes.push_rate}")
         sent: list[float] = await control.answer()
         async with asyncio.timeout(WAIT):
             await done.wait()
+        cpu = (self.sink.finished_cpu - start_cpu) / count
         assert self.sink.times is not None
         latencies = [got - put for got, put in zip(self.sink.times, sent, strict=True)]
         assert min(latencies) > 0, "a push delivered before it was sent"
-        return 1e6 * percentile(latencies, 0.5), 1e6 * percentile(latencies, 0.99)
+        return (
+            1e6 * percentile(latencies, 0.5),
+            1e6 * percentile(latencies, 0.99),
+            1e6 * cpu,
+        )
 
     async def burst(self, control: Control) -> tuple[float, float]:
         """Return the time until the last push of a burst arrived and its CPU, in ms."""
@@ -223,17 +239,23 @@ class Job:
     async def run(self) -> dict[str, float]:
         """Measure every figure of this client, in order."""
         figures: dict[str, float] = {}
-        figures["connect"] = await self.connect_first_answer()
+        figures["connect"], figures["connect_cpu"] = await self.connect_first_answer()
         control = await Control.open(self.ports["control"])
         client = self.new_client()
         client.on_reading(self.sink)
         try:
             async with asyncio.timeout(WAIT):
                 await client.connect()
-            figures["request_p50"], figures["request_p99"] = await self.round_trips(
-                client
-            )
-            figures["push_p50"], figures["push_p99"] = await self.paced(control)
+            (
+                figures["request_p50"],
+                figures["request_p99"],
+                figures["request_cpu"],
+            ) = await self.round_trips(client)
+            (
+                figures["push_p50"],
+                figures["push_p99"],
+                figures["push_cpu"],
+            ) = await self.paced(control)
             figures["burst"], figures["burst_cpu"] = await self.burst(control)
             figures["burst_peak"] = await self.burst_peak_memory(control)
             figures["reconnect"] = await self.reconnect(client, control)
