@@ -90,18 +90,27 @@ def feed(
     return time.process_time() - start, decoded
 
 
+def every_seconds(
+    chunks: list[bytes],
+    expected: int,
+    decoder_class: type[JsonStreamDecoder] = JsonStreamDecoder,
+) -> list[float]:
+    """Return the time of each of REPEATS decodings; check the count each time."""
+    times = []
+    for _ in range(REPEATS):
+        seconds, decoded = feed(chunks, decoder_class)
+        assert decoded == expected, (decoded, expected)
+        times.append(seconds)
+    return times
+
+
 def median_seconds(
     chunks: list[bytes],
     expected: int,
     decoder_class: type[JsonStreamDecoder] = JsonStreamDecoder,
 ) -> float:
     """Return the median time of REPEATS decodings; check the count each time."""
-    times = []
-    for _ in range(REPEATS):
-        seconds, decoded = feed(chunks, decoder_class)
-        assert decoded == expected, (decoded, expected)
-        times.append(seconds)
-    return statistics.median(times)
+    return statistics.median(every_seconds(chunks, expected, decoder_class))
 
 
 def stream_figures() -> None:
@@ -133,8 +142,8 @@ def garbage(kind: str) -> bytes:
 GARBAGE_KINDS = ("printable", "binary", "unterminated")
 
 
-def garbage_times(read_size: int) -> dict[str, tuple[float, bool]]:
-    """Return CPU seconds (median) and whether the push after came out, by kind.
+def garbage_times(read_size: int) -> dict[str, tuple[list[float], bool]]:
+    """Return each run's CPU seconds and whether the push after came out, by kind.
 
     "valid" is 1 MiB of valid messages, the bound each kind of garbage is held to.
     """
@@ -144,7 +153,7 @@ def garbage_times(read_size: int) -> dict[str, tuple[float, bool]]:
     while len(valid) < MIB:
         valid += bodies[count]
         count += 1
-    times = {"valid": (median_seconds(cut(valid, lambda: read_size), count), True)}
+    times = {"valid": (every_seconds(cut(valid, lambda: read_size), count), True)}
     for kind in GARBAGE_KINDS:
         chunks = cut(garbage(kind) + PUSH, lambda: read_size)
         seconds, outcomes = [], set()
@@ -152,18 +161,20 @@ def garbage_times(read_size: int) -> dict[str, tuple[float, bool]]:
             taken, decoded = feed(chunks)
             seconds.append(taken)
             outcomes.add(decoded)
-        times[kind] = (statistics.median(seconds), outcomes == {1})
+        times[kind] = (seconds, outcomes == {1})
     return times
 
 
 def garbage_figures(read_size: int) -> None:
     """Print the cost of 1 MiB of garbage next to that of 1 MiB of valid messages."""
     times = garbage_times(read_size)
-    print(f"1 MiB of valid messages: {times['valid'][0] * 1e3:.1f} ms")
+    valid = statistics.median(times["valid"][0])
+    print(f"1 MiB of valid messages: {valid * 1e3:.1f} ms")
     for kind in GARBAGE_KINDS:
         seconds, delivered = times[kind]
         outcome = "push delivered" if delivered else "push lost"
-        print(f"1 MiB {kind} garbage + push: {seconds * 1e3:.1f} ms ({outcome})")
+        median = statistics.median(seconds)
+        print(f"1 MiB {kind} garbage + push: {median * 1e3:.1f} ms ({outcome})")
 
 
 async def websocket_burst(

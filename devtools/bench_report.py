@@ -222,7 +222,7 @@ def _evidence(results: Results, row: Row, key: str, transport: str) -> str:
     return " ".join(said) + (" " if said else "")
 
 
-def machine() -> str:
+def machine(where: str = "for every process (clients and simulator)") -> str:
     """Describe the machine and the software the figures were measured with."""
     cpu = next(
         (
@@ -238,8 +238,7 @@ def machine() -> str:
     )
     return (
         f"{cpu}, nproc {os.cpu_count()}; {platform.platform()}; "
-        f"Python {platform.python_version()} for every process "
-        f"(clients and simulator); {versions}"
+        f"Python {platform.python_version()} {where}; {versions}"
     )
 
 

@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 from devtools.bench_client import import_ours_alone
+from devtools.bench_report import machine, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADING = "## One push stage by stage, and garbage on the link"
@@ -37,19 +38,49 @@ THEIR_READ = 4_096
 type Runs = dict[str, Callable[[], object]]
 
 
-def interleaved(runs: Runs, pushes: int) -> dict[str, float]:
-    """Return each run's best of REPEATS rounds, in µs per push.
+def interleaved(runs: Runs, pushes: int) -> dict[str, list[float]]:
+    """Return each run's time in each of REPEATS rounds, in µs per push.
 
     Every round runs every stage once, so a slow spell of a shared machine costs
     each stage a round, not one stage all of its repetitions.
     """
-    best = dict.fromkeys(runs, float("inf"))
+    rounds: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(REPEATS):
         for name, run in runs.items():
             start = time.perf_counter()
             run()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return {name: 1e6 * seconds / pushes for name, seconds in best.items()}
+            rounds[name].append(1e6 * (time.perf_counter() - start) / pushes)
+    return rounds
+
+
+# Rows computed from the runs: the runs added, less the runs taken away.
+DERIVED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ours/routing, merge, subscriber": (
+        ("ours/push path",),
+        ("ours/envelope", "ours/readings"),
+    ),
+    "theirs/routing, subscriber": (("theirs/push path",), ("theirs/model",)),
+    "ours/whole": (("ours/decode", "ours/push path"), ()),
+    "theirs/whole": (("theirs/decode", "theirs/push path"), ()),
+}
+
+
+def derived(values: dict[str, float], name: str) -> float:
+    """Return a derived row from the runs' values (one round's, or the best)."""
+    plus, minus = DERIVED[name]
+    return sum(values[run] for run in plus) - sum(values[run] for run in minus)
+
+
+def with_derived(rounds: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Return the rounds with every derived row, computed round by round."""
+    count = len(next(iter(rounds.values())))
+    each = [
+        {name: values[index] for name, values in rounds.items()}
+        for index in range(count)
+    ]
+    return rounds | {
+        name: [derived(values, name) for values in each] for name in DERIVED
+    }
 
 
 def reads(stream: bytes, size: int) -> list[bytes]:
@@ -161,7 +192,7 @@ def c_decoder_runs(pushes: list[bytes]) -> Runs:
     return runs
 
 
-async def measure(pushes: list[bytes]) -> dict[str, float]:
+async def measure(pushes: list[bytes]) -> dict[str, list[float]]:
     """Measure every stage, ours' whole push path on a connected client among them."""
     from custom_components.invisoutlet.pyinvisoutlet import (  # noqa: PLC0415
         Device,
@@ -197,18 +228,10 @@ async def measure(pushes: list[bytes]) -> dict[str, float]:
         # The link's own entry for decoded messages: the push path without a socket.
         take_all = client._link._take_all
         runs["ours/push path"] = lambda: take_all(passes.pop())
-        figures = interleaved(runs, len(pushes))
+        rounds = interleaved(runs, len(pushes))
         await client.close()
     assert len(heard) == REPEATS * len(pushes), "every push is news"
-    figures["ours/routing, merge, subscriber"] = (
-        figures["ours/push path"] - figures["ours/envelope"] - figures["ours/readings"]
-    )
-    figures["ours/whole"] = figures["ours/decode"] + figures["ours/push path"]
-    figures["theirs/routing, subscriber"] = (
-        figures["theirs/push path"] - figures["theirs/model"]
-    )
-    figures["theirs/whole"] = figures["theirs/decode"] + figures["theirs/push path"]
-    return figures
+    return with_derived(rounds)
 
 
 def _typed_push(msgspec: Any) -> Any:
@@ -291,25 +314,39 @@ def closing(figures: dict[str, float]) -> str:
     )
 
 
-def section(figures: dict[str, float], command: str, garbage: str) -> str:
+def shown(best: float, rounds: list[float]) -> str:
+    """Return the best figure, then the spread of the rounds (min-max)."""
+    return f"{best:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
+
+
+def section(
+    rounds: dict[str, list[float]], pushes: int, command: str, garbage: str
+) -> str:
     """Return the BENCHMARKS.md section."""
+    figures = {name: min(values) for name, values in rounds.items()}
+    # A derived row's best is made of its runs' bests, not of one lucky round.
+    figures |= {name: derived(figures, name) for name in DERIVED}
     rows = []
     for name, ours, theirs in ROWS:
-        our = f"{figures[ours]:.2f}" if ours else "-"
-        their = f"{figures[theirs]:.2f}" if theirs else "-"
+        our = shown(figures[ours], rounds[ours]) if ours else "-"
+        their = shown(figures[theirs], rounds[theirs]) if theirs else "-"
         rows.append(f"| {name} | {our} | {their} |")
     whole = figures["ours/whole"] / figures["theirs/whole"]
     return f"""{HEADING}
 
-Measured by `{command}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python
-{sys.version.split()[0]}, in one process (no sockets, no loop wake-ups): the best of
-{REPEATS} rounds (each runs every stage once) over {figures["pushes"]:,.0f} sensor
-pushes like figure 4's, in µs per push. Ours decodes 16 KiB reads, theirs 4 KiB
+Measured by `{command}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, in one
+process (no sockets, no loop wake-ups). Machine: {machine("in this one process")}.
+
+Each cell is the best of {REPEATS} rounds (each runs every stage once), then the
+spread of the rounds (min-max), over {pushes:,} sensor pushes like figure 4's, in
+µs per push; a row computed from others takes their bests, and its spread is
+computed round by round. Ours decodes 16 KiB reads, theirs 4 KiB
 reads (what each client reads). Ours' stages are timed alone and its push path
 whole (the link's dispatch of decoded messages to a device subscriber like figure
 4's); its routing row is that path less envelope and readings. Theirs' push path
 is its client's dispatch to a sensor-data callback.
-The minimal client (raw_decode and a callback) takes {figures["minimal/whole"]:.2f} µs.
+The minimal client (raw_decode and a callback) takes
+{shown(figures["minimal/whole"], rounds["minimal/whole"])} µs.
 
 | stage | ours, µs | theirs, µs |
 |---|---|---|
@@ -344,16 +381,14 @@ def main(argv: list[str] | None = None) -> int:
         outcomes,
     )
     from devtools.bench_pusher import sensor_push  # noqa: PLC0415
-    from devtools.bench_report import write_section  # noqa: PLC0415
     from tests.simulator import InvisOutletSimulator  # noqa: PLC0415
 
     simulator = InvisOutletSimulator()
     count = SMOKE_PUSHES if args.smoke else PUSHES
     pushes = [sensor_push(simulator, 1000 + index) for index in range(count)]
-    figures = asyncio.run(measure(pushes))
-    figures["pushes"] = count
+    rounds = asyncio.run(measure(pushes))
     garbage = garbage_section(decode_cpu(), asyncio.run(outcomes()))
-    text = section(figures, "scripts/bench --stages", garbage)
+    text = section(rounds, count, "scripts/bench --stages", garbage)
     if args.print or args.smoke:
         print(text)
     else:
