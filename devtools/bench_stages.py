@@ -71,18 +71,6 @@ def derived(values: dict[str, float], name: str) -> float:
     return sum(values[run] for run in plus) - sum(values[run] for run in minus)
 
 
-def with_derived(rounds: dict[str, list[float]]) -> dict[str, list[float]]:
-    """Return the rounds with every derived row, computed round by round."""
-    count = len(next(iter(rounds.values())))
-    each = [
-        {name: values[index] for name, values in rounds.items()}
-        for index in range(count)
-    ]
-    return rounds | {
-        name: [derived(values, name) for values in each] for name in DERIVED
-    }
-
-
 def reads(stream: bytes, size: int) -> list[bytes]:
     """Cut a stream into reads of `size` bytes."""
     return [stream[start : start + size] for start in range(0, len(stream), size)]
@@ -231,7 +219,7 @@ async def measure(pushes: list[bytes]) -> dict[str, list[float]]:
         rounds = interleaved(runs, len(pushes))
         await client.close()
     assert len(heard) == REPEATS * len(pushes), "every push is news"
-    return with_derived(rounds)
+    return rounds
 
 
 def _typed_push(msgspec: Any) -> Any:
@@ -273,6 +261,7 @@ def _typed_push(msgspec: Any) -> Any:
 
 ROWS = (
     ("decode the stream", "ours/decode", "theirs/decode"),
+    ("push path after decoding (timed whole)", "ours/push path", "theirs/push path"),
     ("envelope", "ours/envelope", None),
     ("readings model", "ours/readings", "theirs/model"),
     ("routing, merge, subscriber", "ours/routing, merge, subscriber", None),
@@ -314,22 +303,30 @@ def closing(figures: dict[str, float]) -> str:
     )
 
 
-def shown(best: float, rounds: list[float]) -> str:
-    """Return the best figure, then the spread of the rounds (min-max)."""
-    return f"{best:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
+def shown(rounds: dict[str, list[float]], name: str) -> str:
+    """Return a run's best round and the spread of its rounds; a derived row alone."""
+    if name in DERIVED:
+        # Its runs' rounds are separate timings: their spreads are in their rows.
+        return f"{derived(best_of(rounds), name):.2f}"
+    values = rounds[name]
+    return f"{min(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def best_of(rounds: dict[str, list[float]]) -> dict[str, float]:
+    """Return every run's best round and every derived row made of those."""
+    best = {name: min(values) for name, values in rounds.items()}
+    return best | {name: derived(best, name) for name in DERIVED}
 
 
 def section(
     rounds: dict[str, list[float]], pushes: int, command: str, garbage: str
 ) -> str:
     """Return the BENCHMARKS.md section."""
-    figures = {name: min(values) for name, values in rounds.items()}
-    # A derived row's best is made of its runs' bests, not of one lucky round.
-    figures |= {name: derived(figures, name) for name in DERIVED}
+    figures = best_of(rounds)
     rows = []
     for name, ours, theirs in ROWS:
-        our = shown(figures[ours], rounds[ours]) if ours else "-"
-        their = shown(figures[theirs], rounds[theirs]) if theirs else "-"
+        our = shown(rounds, ours) if ours else "-"
+        their = shown(rounds, theirs) if theirs else "-"
         rows.append(f"| {name} | {our} | {their} |")
     whole = figures["ours/whole"] / figures["theirs/whole"]
     return f"""{HEADING}
@@ -339,14 +336,14 @@ process (no sockets, no loop wake-ups). Machine: {machine("in this one process")
 
 Each cell is the best of {REPEATS} rounds (each runs every stage once), then the
 spread of the rounds (min-max), over {pushes:,} sensor pushes like figure 4's, in
-µs per push; a row computed from others takes their bests, and its spread is
-computed round by round. Ours decodes 16 KiB reads, theirs 4 KiB
-reads (what each client reads). Ours' stages are timed alone and its push path
-whole (the link's dispatch of decoded messages to a device subscriber like figure
-4's); its routing row is that path less envelope and readings. Theirs' push path
-is its client's dispatch to a sensor-data callback.
+µs per push. Ours decodes 16 KiB reads, theirs 4 KiB reads (what each client
+reads). Ours' stages are timed alone and its push path whole (the link's dispatch
+of decoded messages to a device subscriber like figure 4's); theirs' push path is
+its client's dispatch to a sensor-data callback. The routing rows and the whole
+push are computed from the timed rows' bests (routing: the push path less the
+stages it holds; whole: decode and push path), so their spreads are those rows'.
 The minimal client (raw_decode and a callback) takes
-{shown(figures["minimal/whole"], rounds["minimal/whole"])} µs.
+{shown(rounds, "minimal/whole")} µs.
 
 | stage | ours, µs | theirs, µs |
 |---|---|---|
