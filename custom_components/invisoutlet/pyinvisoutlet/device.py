@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .accessories import ColorLightState, NightlightState, SensorReadings
-from .builder import builder
+from .builder import builder, replacer
 from .configuration import DeviceConfiguration
 from .const import DecoKind, FirmwareComponent
 from .models import AccessoryNames, DecoModule, FirmwareStatus, OutletInfo, OutletStates
@@ -140,9 +140,7 @@ class Device:
             changes = {name: value, "mqtt_connected": None}
             return self._replaced(changes), frozenset({part, DevicePart.MQTT})
         # One field, as every push changes (readings every few seconds): no loop.
-        values = list(_all_fields(self))
-        values[_INDEX_OF[name]] = value
-        return _build_device(*values), _ONLY[part]
+        return _REPLACE[part](self, value), _ONLY[part]
 
     def _with_info(self, info: OutletInfo) -> tuple[Device, frozenset[DevicePart]]:
         """Return the device with new information; a faceplate gone forgets its own."""
@@ -190,6 +188,12 @@ _INDEX_OF = {name: index for index, name in enumerate(_FIELD_NAMES)}
 # Every field's value at once, in field order (at C speed).
 _all_fields = attrgetter(*_FIELD_NAMES)
 _build_device = builder(Device)
+# A copy of the device with one part's field replaced, for each part held in one.
+_REPLACE = {
+    part: replacer(Device, name)
+    for part, name in _FIELD_OF.items()
+    if name in _INDEX_OF
+}
 # What merged() returns as changed: nothing, or one part (made once each).
 _NOTHING: frozenset[DevicePart] = frozenset()
 _ONLY = {part: frozenset({part}) for part in DevicePart}
