@@ -99,11 +99,13 @@ class _Feed[T]:
             # outlet, whose serial cannot change). Kept as these arguments, so that
             # a read of this very message finds its model (model_of).
             self.last_args = args
-            self._resolve_waiters()
+            if self.waiters:
+                self._resolve_waiters()
             return None
         model = self.parse(message)
         self.last_args, self.last_model = args, model
-        self._resolve_waiters()
+        if self.waiters:
+            self._resolve_waiters()
         return model
 
     def tell(self, model: T) -> None:
@@ -123,12 +125,11 @@ class _Feed[T]:
 
     def _resolve_waiters(self) -> None:
         """Give waiters the last model, news or not."""
-        if self.waiters:
-            model = self.last_model
-            for waiter in self.waiters:
-                if not waiter.done():
-                    waiter.set_result(cast("T", model))
-            self.waiters.clear()
+        model = self.last_model
+        for waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_result(cast("T", model))
+        self.waiters.clear()
 
 
 class InvisOutlet:
@@ -492,9 +493,10 @@ class InvisOutlet:
                     self._merge(PART_OF_MODEL[model], state)
                 except Exception:
                     LOGGER.exception("Merging %s failed", model.__name__)
-                feed.tell(state)
+                if feed.listeners:
+                    feed.tell(state)
         finally:
-            if not replied and message.callback_name == CallbackName.SENSORS:
+            if not replied and message.callback_name == _SENSORS:
                 self._silence.heard()
 
     def _link_changed(self, up: bool) -> None:
@@ -648,6 +650,8 @@ class InvisOutlet:
             self._publish(new, frozenset({DevicePart.DECO}))
 
 
+# The readings' callback as a plain int: compared on every message.
+_SENSORS = int(CallbackName.SENSORS)
 # The state each callback carries, for those the client follows.
 _MODEL_OF_CALLBACK: dict[int | None, type[Any]] = {
     callback: model for model, (callback, _) in _PARSERS.items()
