@@ -501,9 +501,14 @@ def test_a_value_only_json_or_only_orjson_reads_comes_out_however_it_is_read(
         assert values[30:] == [{"sn": "X", "v": read}, REPLY]
 
 
-def test_not_a_number_comes_out_however_it_is_read() -> None:
+@pytest.mark.parametrize(
+    "message",
+    [b'{"sn":"X","v":NaN}', b'{"sn":"X","a":"}x","v":NaN}'],
+    ids=["plain", "a brace inside a string"],
+)
+def test_not_a_number_comes_out_however_it_is_read(message: bytes) -> None:
     """NaN, which only json reads, is a value in one read and in many."""
-    data = compact(REPLY) * 30 + b'{"sn":"X","v":NaN}' + compact(REPLY)
+    data = compact(REPLY) * 30 + message + compact(REPLY)
 
     for values in reads_of_every_size(data):
         assert math.isnan(values[30]["v"])
