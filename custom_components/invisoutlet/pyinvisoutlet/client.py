@@ -99,13 +99,11 @@ class _Feed[T]:
             # outlet, whose serial cannot change). Kept as these arguments, so that
             # a read of this very message finds its model (model_of).
             self.last_args = args
-            if self.waiters:
-                self._resolve_waiters()
+            self._resolve_waiters()
             return None
         model = self.parse(message)
         self.last_args, self.last_model = args, model
-        if self.waiters:
-            self._resolve_waiters()
+        self._resolve_waiters()
         return model
 
     def tell(self, model: T) -> None:
@@ -125,11 +123,12 @@ class _Feed[T]:
 
     def _resolve_waiters(self) -> None:
         """Give waiters the last model, news or not."""
-        model = self.last_model
-        for waiter in self.waiters:
-            if not waiter.done():
-                waiter.set_result(cast("T", model))
-        self.waiters.clear()
+        if self.waiters:
+            model = self.last_model
+            for waiter in self.waiters:
+                if not waiter.done():
+                    waiter.set_result(cast("T", model))
+            self.waiters.clear()
 
 
 class InvisOutlet:
@@ -493,10 +492,9 @@ class InvisOutlet:
                     self._merge(PART_OF_MODEL[model], state)
                 except Exception:
                     LOGGER.exception("Merging %s failed", model.__name__)
-                if feed.listeners:
-                    feed.tell(state)
+                feed.tell(state)
         finally:
-            if not replied and message.callback_name == _SENSORS:
+            if not replied and message.callback_name == CallbackName.SENSORS:
                 self._silence.heard()
 
     def _link_changed(self, up: bool) -> None:
@@ -650,8 +648,6 @@ class InvisOutlet:
             self._publish(new, frozenset({DevicePart.DECO}))
 
 
-# The readings' callback as a plain int: compared on every message.
-_SENSORS = int(CallbackName.SENSORS)
 # The state each callback carries, for those the client follows.
 _MODEL_OF_CALLBACK: dict[int | None, type[Any]] = {
     callback: model for model, (callback, _) in _PARSERS.items()
