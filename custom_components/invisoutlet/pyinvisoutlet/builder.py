@@ -69,8 +69,11 @@ def _generated(
     cls: type[Any], signature: str, names: list[str], values: list[str]
 ) -> Callable[..., Any]:
     """Return a function that sets each field from its value's expression."""
-    namespace: dict[str, Any] = {"_new": object.__new__, "_twin": _twin(cls)}
-    namespace["_cls"] = cls
+    namespace: dict[str, Any] = {
+        "_new": object.__new__,
+        "_twin": _twin(cls),
+        "_cls": cls,
+    }
     lines = [f"def {signature}:", "    self = _new(_twin)"]
     lines += [
         f"    self.{name} = {value}" for name, value in zip(names, values, strict=True)
